@@ -1,0 +1,64 @@
+// Turns every error into the Contract's error body `{ statusCode, message, errors? }`.
+// User mistakes never become a 500, and no stack trace ever reaches a client.
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { AsterError, HTTP_STATUS, InvalidError, type FieldError } from './errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  message: string;
+  errors?: FieldError[];
+}
+
+/** PostgreSQL error codes that mean the request itself was at fault (a race the service did not catch). */
+const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
+  '23505': { status: 409, message: 'A record with the same unique value already exists' },
+  '23503': { status: 409, message: 'The record is still referenced by other records' },
+  '22P02': { status: 400, message: 'A value has the wrong form' },
+  '22007': { status: 400, message: 'A date has the wrong form' },
+  '22008': { status: 400, message: 'A date is out of range' },
+  '22001': { status: 400, message: 'A value is too long' },
+};
+
+@Catch()
+export class AsterExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="aster"');
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof AsterError) {
+      const body: ErrorBody = { statusCode: HTTP_STATUS[exception.code], message: exception.message };
+      if (exception instanceof InvalidError) body.errors = exception.errors;
+      return body;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const message =
+        typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message)
+          ? ((res as { message: string[] }).message).join('; ')
+          : String((res as { message?: unknown }).message ?? exception.message);
+      if (status >= 500) this.logger.error(exception);
+      return { statusCode: status, message: status >= 500 ? 'Internal server error' : message };
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+      const known = PG_CLIENT_ERRORS[code];
+      if (known) return { statusCode: known.status, message: known.message };
+    }
+    const code = (exception as { code?: string } | undefined)?.code;
+    if (code === 'ECONNREFUSED' || code === '57P01' || code === '57P03') {
+      this.logger.error(exception);
+      return { statusCode: 503, message: 'The database is unavailable; try again shortly' };
+    }
+    this.logger.error(exception);
+    return { statusCode: 500, message: 'Internal server error' };
+  }
+}

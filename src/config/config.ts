@@ -1,0 +1,152 @@
+// The one typed, validated configuration object. Nothing else in Aster reads process.env.
+import { isAbsolute, resolve } from 'node:path';
+
+export type SenderVerification = 'off' | 'flag' | 'enforce';
+export type AsterRole = 'api' | 'smtp' | 'worker';
+
+export interface AsterConfig {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  http: { host: string; port: number };
+  smtp: { host: string; port: number };
+  mailDomain: string;
+  adminMailbox: string;
+  relayUrl: string | undefined;
+  noticeFrom: string;
+  adminToken: string | undefined;
+  senderVerification: SenderVerification;
+  dnsServers: string[];
+  maxMessageBytes: number;
+  publicUrl: string;
+  staffEmail: string | undefined;
+  roles: AsterRole[];
+  logLevel: string;
+}
+
+/** A configuration value that does not have the expected form; its message is one line. */
+export class ConfigError extends Error {
+  constructor(variable: string, expected: string, got: string) {
+    super(`Invalid ${variable}=${JSON.stringify(got)}: expected ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const LOCAL_PART = /^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?$/i;
+const EMAIL = /^[^\s@<>()",;]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
+const NAME_ADDR = /^\s*(?:"?([^"<]*)"?\s*)?<([^<>\s]+@[^<>\s]+)>\s*$/;
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new ConfigError(name, 'a TCP port number from 0 to 65535', v);
+  return Number(v);
+}
+
+function host(env: Env, name: string, fallback: string): string {
+  const v = value(env, name) ?? fallback;
+  const ip4 = /^(\d{1,3})(\.\d{1,3}){3}$/.test(v) && v.split('.').every((o) => Number(o) <= 255);
+  if (!ip4 && !HOSTNAME.test(v) && !/^[0-9a-f:]+$/i.test(v)) {
+    throw new ConfigError(name, 'a host name or IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0', v);
+  }
+  return v;
+}
+
+function url(env: Env, name: string, protocols: string[], example: string): string | undefined {
+  const v = value(env, name);
+  if (v === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(name, `a URL such as ${example}`, v);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `a URL such as ${example}`, v);
+  return v;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new ConfigError(name, 'a positive whole number of bytes', v);
+  return Number(v);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, v);
+  return v as T;
+}
+
+function dnsServers(env: Env): string[] {
+  const v = value(env, 'DNS_SERVERS');
+  if (v === undefined) return [];
+  const servers = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of servers) {
+    const m = /^(?:\[([0-9a-f:]+)\]|([0-9.]+|[0-9a-f:]+))(?::(\d+))?$/i.exec(s);
+    if (!m || (m[3] !== undefined && Number(m[3]) > 65535)) {
+      throw new ConfigError('DNS_SERVERS', 'comma-separated IP addresses with optional ports, e.g. 127.0.0.1:5353', v);
+    }
+  }
+  return servers;
+}
+
+function mailbox(env: Env, name: string, fallback: string): string {
+  const v = value(env, name) ?? fallback;
+  const m = NAME_ADDR.exec(v);
+  const address = m ? m[2] : v;
+  if (!EMAIL.test(address)) throw new ConfigError(name, 'an e-mail address, optionally as "Name <address@example.com>"', v);
+  return v;
+}
+
+/** Reads and checks every variable of the Contract table; throws ConfigError on the first bad one. */
+export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
+  const mailDomain = (value(env, 'MAIL_DOMAIN') ?? 'notify.localhost').toLowerCase();
+  if (!HOSTNAME.test(mailDomain) || !mailDomain.includes('.')) {
+    throw new ConfigError('MAIL_DOMAIN', 'a domain name such as notify.example.com', mailDomain);
+  }
+  const adminMailbox = value(env, 'ADMIN_MAILBOX') ?? 'domains';
+  if (!LOCAL_PART.test(adminMailbox)) {
+    throw new ConfigError('ADMIN_MAILBOX', 'the local part of an address (letters, digits, . _ + -), e.g. domains', adminMailbox);
+  }
+  const dataDir = value(env, 'ASTER_DATA_DIR') ?? './.aster';
+  const adminToken = value(env, 'ADMIN_TOKEN');
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN', 'a secret of at least 16 characters', '<hidden>');
+  }
+  const staffEmail = value(env, 'STAFF_EMAIL');
+  if (staffEmail !== undefined && !EMAIL.test(staffEmail)) {
+    throw new ConfigError('STAFF_EMAIL', 'an e-mail address such as staff@example.com', staffEmail);
+  }
+  const roles = (value(env, 'ASTER_ROLES') ?? 'api,smtp,worker').split(',').map((r) => r.trim());
+  for (const r of roles) {
+    if (!['api', 'smtp', 'worker'].includes(r)) throw new ConfigError('ASTER_ROLES', 'a comma-separated subset of api,smtp,worker', roles.join(','));
+  }
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://domains.example.com') ?? 'http://127.0.0.1:3000';
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:pass@127.0.0.1:5432/aster'),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
+    http: { host: host(env, 'HTTP_HOST', '127.0.0.1'), port: port(env, 'HTTP_PORT', 3000) },
+    smtp: { host: host(env, 'SMTP_HOST', '127.0.0.1'), port: port(env, 'SMTP_PORT', 2525) },
+    mailDomain,
+    adminMailbox: adminMailbox.toLowerCase(),
+    relayUrl: url(env, 'RELAY_URL', ['smtp:', 'smtps:'], 'smtp://127.0.0.1:2626'),
+    noticeFrom: mailbox(env, 'NOTICE_FROM', `Aster <notices@${mailDomain}>`),
+    adminToken,
+    senderVerification: oneOf(env, 'SENDER_VERIFICATION', ['off', 'flag', 'enforce'] as const, 'flag'),
+    dnsServers: dnsServers(env),
+    maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 26214400),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    staffEmail,
+    roles: roles as AsterRole[],
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+}

@@ -1,0 +1,42 @@
+// Applies pending migrations under a PostgreSQL advisory lock, so several Aster instances starting
+// together migrate once. Also the `npm run migration:run` command.
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../config/environment';
+import { dataSourceOptions } from './data-source-options';
+import { openDatabase } from './open-database';
+
+/** Arbitrary constant identifying Aster's migration lock among other advisory locks. */
+const MIGRATION_LOCK = 0x61737465; // 'aste'
+
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = new DataSource({ ...dataSourceOptions(url), logging: false });
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+    await ds.destroy();
+  }
+}
+
+if (require.main === module) {
+  void (async () => {
+    try {
+      const db = await openDatabase(loadConfig(), (line) => console.log(line));
+      try {
+        const applied = await runMigrations(db.url);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
+      } finally {
+        await db.close();
+      }
+    } catch (err) {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    }
+  })();
+}

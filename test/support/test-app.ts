@@ -1,0 +1,82 @@
+// Boots the whole app for one test file on a database of its own (a copy of the migrated template),
+// with an admin token, and drops that database afterwards.
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { AppModule } from '../../src/app.module';
+import { parseConfig, type AsterConfig } from '../../src/config/config';
+import { setupApp } from '../../src/setup-app';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+function serverUrl(database: string): string {
+  const base = process.env.ASTER_TEST_SERVER_URL;
+  if (!base) throw new Error('ASTER_TEST_SERVER_URL is not set: run the tests through jest.config.js (global setup)');
+  const u = new URL(base);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: serverUrl('postgres') });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh database copied from the migrated template; returns its URL and a drop function. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `aster_t_${randomBytes(6).toString('hex')}`;
+  const template = process.env.ASTER_TEST_TEMPLATE!;
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  return {
+    url: serverUrl(name),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+export interface TestApp {
+  app: INestApplication;
+  config: AsterConfig & { databaseUrl: string };
+  http: () => TestAgent;
+  /** Authorization header value for the bootstrap admin. */
+  adminAuth: string;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = {
+    ...parseConfig({
+      ADMIN_TOKEN,
+      ASTER_DATA_DIR: mkdtempSync(join(tmpdir(), 'aster-test-data-')),
+      LOG_LEVEL: 'silent',
+      MAIL_DOMAIN: 'notify.artsites.test',
+      ...env,
+    }),
+    databaseUrl: database.url,
+  };
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  setupApp(app);
+  await app.init();
+  return {
+    app,
+    config,
+    http: () => request(app.getHttpServer()),
+    adminAuth: `Bearer ${ADMIN_TOKEN}`,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
