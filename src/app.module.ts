@@ -10,8 +10,10 @@ import { AsterExceptionFilter } from './common/exception.filter';
 import type { AsterConfig } from './config/config';
 import { AsterConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
 import { DomainsModule } from './domains/domains.module';
 import { HealthModule } from './health/health.module';
+import { MailModule } from './mail/mail.module';
 import { RegistrarsModule } from './registrars/registrars.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -48,12 +50,14 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false }),
+        DatabaseModule.forRoot(config.databaseUrl),
         AuditModule,
         AuthModule,
         ClientsModule,
         RegistrarsModule,
         DomainsModule,
         HealthModule,
+        MailModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AsterExceptionFilter }],
     };

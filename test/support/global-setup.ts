@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import PgBoss from 'pg-boss';
 import { runMigrations } from '../../src/database/migrate';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 
@@ -38,6 +39,10 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
   }
   await runMigrations(withDatabase(serverUrl, template));
+  // pg-boss creates its schema on first start; do it once here rather than in every test database.
+  const boss = new PgBoss({ connectionString: withDatabase(serverUrl, template), schema: 'pgboss', supervise: false, schedule: false });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true });
   process.env.ASTER_TEST_SERVER_URL = serverUrl;
   process.env.ASTER_TEST_TEMPLATE = template;
 }

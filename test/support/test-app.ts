@@ -50,17 +50,26 @@ export interface TestApp {
   http: () => TestAgent;
   /** Authorization header value for the bootstrap admin. */
   adminAuth: string;
+  database: { url: string; drop(): Promise<void> };
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface TestAppOptions {
+  /** Reuse this database (e.g. to restart the app on the same data) instead of a fresh copy. */
+  database?: { url: string; drop(): Promise<void> };
+  /** Leave the database in place on close (when another app instance will use it). */
+  keepDatabase?: boolean;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const config = {
     ...parseConfig({
       ADMIN_TOKEN,
       ASTER_DATA_DIR: mkdtempSync(join(tmpdir(), 'aster-test-data-')),
       LOG_LEVEL: 'silent',
       MAIL_DOMAIN: 'notify.artsites.test',
+      SMTP_PORT: '0',
       ...env,
     }),
     databaseUrl: database.url,
@@ -74,9 +83,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     http: () => request(app.getHttpServer()),
     adminAuth: `Bearer ${ADMIN_TOKEN}`,
+    database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!options.keepDatabase) await database.drop();
     },
   };
 }

@@ -1,0 +1,87 @@
+import { ConfigError, parseConfig } from './config';
+
+describe('parseConfig', () => {
+  it('has a working default for every variable of the Contract', () => {
+    const c = parseConfig({}, '/srv/aster');
+    expect(c).toMatchObject({
+      databaseUrl: undefined,
+      dataDir: '/srv/aster/.aster',
+      http: { host: '127.0.0.1', port: 3000 },
+      smtp: { host: '127.0.0.1', port: 2525 },
+      mailDomain: 'notify.localhost',
+      adminMailbox: 'domains',
+      relayUrl: undefined,
+      noticeFrom: 'Aster <notices@notify.localhost>',
+      adminToken: undefined,
+      senderVerification: 'flag',
+      dnsServers: [],
+      maxMessageBytes: 26214400,
+      publicUrl: 'http://127.0.0.1:3000',
+      staffEmail: undefined,
+      roles: ['api', 'smtp', 'worker'],
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = parseConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/aster',
+      ASTER_DATA_DIR: '/var/lib/aster',
+      HTTP_HOST: '0.0.0.0',
+      HTTP_PORT: '8080',
+      SMTP_HOST: '::',
+      SMTP_PORT: '25',
+      MAIL_DOMAIN: 'Notify.ArtSites.test',
+      ADMIN_MAILBOX: 'Domains',
+      RELAY_URL: 'smtp://127.0.0.1:2626',
+      NOTICE_FROM: 'Art Sites <notices@notify.artsites.test>',
+      ADMIN_TOKEN: 'a-very-long-admin-secret',
+      SENDER_VERIFICATION: 'enforce',
+      DNS_SERVERS: '127.0.0.1:5353, [::1]:53',
+      MAX_MESSAGE_BYTES: '1048576',
+      PUBLIC_URL: 'https://domains.artsites.test/',
+      STAFF_EMAIL: 'staff@artsites.test',
+      ASTER_ROLES: 'smtp,worker',
+    });
+    expect(c).toMatchObject({
+      mailDomain: 'notify.artsites.test',
+      adminMailbox: 'domains',
+      smtp: { host: '::', port: 25 },
+      dnsServers: ['127.0.0.1:5353', '[::1]:53'],
+      publicUrl: 'https://domains.artsites.test',
+      roles: ['smtp', 'worker'],
+      senderVerification: 'enforce',
+    });
+  });
+
+  it.each([
+    ['HTTP_PORT', 'abc'],
+    ['HTTP_PORT', '70000'],
+    ['SMTP_PORT', '-1'],
+    ['HTTP_HOST', 'not a host'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'nonsense'],
+    ['MAIL_DOMAIN', 'localhost'],
+    ['ADMIN_MAILBOX', 'a b'],
+    ['RELAY_URL', 'http://relay'],
+    ['NOTICE_FROM', 'not an address'],
+    ['ADMIN_TOKEN', 'short'],
+    ['SENDER_VERIFICATION', 'strict'],
+    ['DNS_SERVERS', 'dns.example:53'],
+    ['MAX_MESSAGE_BYTES', '25MB'],
+    ['PUBLIC_URL', 'ftp://x'],
+    ['STAFF_EMAIL', 'staff'],
+    ['ASTER_ROLES', 'api,mail'],
+  ])('refuses %s=%s with one line naming the variable and the expected form', (name, value) => {
+    let error: unknown;
+    try {
+      parseConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(new RegExp(`^Invalid ${name}=.*: expected .+`));
+    expect(message).not.toContain('\n');
+    if (name === 'ADMIN_TOKEN') expect(message).not.toContain(value);
+  });
+});

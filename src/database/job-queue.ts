@@ -1,0 +1,98 @@
+// Durable jobs in PostgreSQL (pg-boss): work survives crashes and restarts, and any instance may
+// finish any job (jobs are claimed with FOR UPDATE SKIP LOCKED).
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { ASTER_CONFIG } from '../config/config.module';
+import type { AsterConfig } from '../config/config';
+
+export const DATABASE_URL = Symbol('DATABASE_URL');
+
+export interface QueueDefinition {
+  name: string;
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+  expireInSeconds: number;
+}
+
+export type JobHandler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
+
+@Injectable()
+export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JobQueue');
+  private readonly boss: PgBoss;
+  private readonly workers = new Map<string, string>();
+
+  constructor(@Inject(DATABASE_URL) databaseUrl: string, @Inject(ASTER_CONFIG) private readonly config: AsterConfig) {
+    this.boss = new PgBoss({
+      connectionString: databaseUrl,
+      schema: 'pgboss',
+      max: 4,
+      // Maintenance (expiry, archiving) runs where jobs are worked.
+      supervise: config.roles.includes('worker'),
+      // A job held by an instance that died is retried once it expires; check for that often.
+      maintenanceIntervalSeconds: 15,
+      schedule: false,
+    });
+    this.boss.on('error', (err) => this.logger.error(err));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.boss.start();
+  }
+
+  /** Before the database connections close: let running jobs finish, hand back the rest. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((err: unknown) => this.logger.warn(String(err)));
+  }
+
+  async define(queue: QueueDefinition): Promise<void> {
+    const { name, ...options } = queue;
+    await this.boss.createQueue(name, { name, ...options });
+  }
+
+  /**
+   * Enqueues a job inside the caller's transaction, so the job exists exactly when the work it
+   * refers to was committed (the SMTP store stage relies on this before it answers 250).
+   */
+  async sendInTransaction(manager: EntityManager, queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error('sendInTransaction needs a transactional EntityManager');
+    const db = {
+      executeSql: async (text: string, values: unknown[]) => {
+        const result = await runner.query(text, values, true);
+        return { rows: result.records as unknown[] };
+      },
+    };
+    await this.boss.send(queue, data, { ...options, db });
+  }
+
+  async send(queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
+    await this.boss.send(queue, data, options);
+  }
+
+  /** Starts working a queue in this process (only in the `worker` role). */
+  async work<T extends object>(queue: string, handler: JobHandler<T>, options: { batchSize?: number; pollingIntervalSeconds?: number } = {}): Promise<void> {
+    if (!this.config.roles.includes('worker')) return;
+    const id = await this.boss.work<T>(
+      queue,
+      { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+      async (jobs) => {
+        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+      },
+    );
+    this.workers.set(queue, id);
+  }
+
+  /** Wakes this process's worker for `queue` now instead of at its next poll. */
+  nudge(queue: string): void {
+    const id = this.workers.get(queue);
+    if (id) this.boss.notifyWorker(id);
+  }
+
+  /** Jobs not yet completed, per queue (for tests and metrics). */
+  async pending(queue: string): Promise<number> {
+    return this.boss.getQueueSize(queue);
+  }
+}

@@ -1,0 +1,94 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { NoticeKind } from './classify';
+
+export const MESSAGE_STATUSES = ['received', 'forwarded', 'held', 'released', 'discarded'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const HOLD_REASONS = ['unparseable', 'unmatched', 'loop', 'unverified_sender', 'no_recipient'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+/** The last intake stage a message has passed (DESIGN.md, "The life of an inbound message"). */
+export const INTAKE_STAGES = ['stored', 'decided'] as const;
+export type IntakeStage = (typeof INTAKE_STAGES)[number];
+
+export type Decision = 'forward' | 'digest' | 'hold';
+
+/** A message received over SMTP: raw bytes and envelope first, then what the pipeline found. */
+@Entity('inbound_message')
+@Index('IDX_inbound_message_received', ['receivedAt'])
+@Index('IDX_inbound_message_status', ['status', 'holdReason'])
+@Index('IDX_inbound_message_dedupe', ['messageId', 'envelopeFrom', 'receivedAt'])
+// GIN indexes on domains and clientIds, created in the migration.
+@Index('IDX_inbound_message_domains', { synchronize: false })
+@Index('IDX_inbound_message_clients', { synchronize: false })
+export class InboundMessage {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  receivedAt: Date;
+
+  /** Envelope sender (MAIL FROM); '' for the null sender <>. */
+  @Column({ type: 'varchar', length: 320 })
+  envelopeFrom: string;
+
+  @Column({ type: 'text', array: true })
+  envelopeTo: string[];
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  remoteAddress: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  helo: string | null;
+
+  /** The Message-ID header as received (without angle brackets), if any. */
+  @Column({ type: 'varchar', length: 998, nullable: true })
+  messageId: string | null;
+
+  @Column({ type: 'integer' })
+  size: number;
+
+  /** Times the same message (same Message-ID and envelope sender within a day) arrived again. */
+  @Column({ type: 'integer', default: 0 })
+  duplicates: number;
+
+  @Column({ type: 'varchar', length: 16, default: 'stored' })
+  stage: IntakeStage;
+
+  @Column({ type: 'varchar', length: 16, default: 'received' })
+  status: MessageStatus;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  holdReason: HoldReason | null;
+
+  @Column({ type: 'varchar', length: 998, nullable: true })
+  subject: string | null;
+
+  /** The From header, as text. */
+  @Column({ type: 'varchar', length: 998, nullable: true })
+  fromHeader: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  kind: NoticeKind | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  decision: Decision | null;
+
+  /** Why the pipeline decided as it did, in words for staff. */
+  @Column({ type: 'text', nullable: true })
+  decisionReason: string | null;
+
+  /** Tracked domains (ASCII) the message concerns. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  domains: string[];
+
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  clientIds: string[];
+
+  /** SPF/DKIM/DMARC/ARC results (null while verification is off). */
+  @Column({ type: 'jsonb', nullable: true })
+  authResults: object | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+}

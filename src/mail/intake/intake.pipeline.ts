@@ -1,0 +1,86 @@
+// The life of an inbound message after it is stored, stage by stage as DESIGN.md lists them:
+// parse → verify → match → classify → decide. Runs as a durable job per message; the result is
+// written once, in one transaction, so a crash anywhere simply runs the job again.
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ASTER_CONFIG } from '../../config/config.module';
+import type { AsterConfig } from '../../config/config';
+import { JobQueue } from '../../database/job-queue';
+import { DomainsService } from '../../domains/domains.service';
+import { MessagesService } from '../messages/messages.service';
+import { classify } from './classify';
+import { decide, type TrackedDomain } from './decide';
+import { loopReason } from './loop';
+import { aliasDomains, extractCandidates } from './match';
+import { parse, type ParsedMessage } from './parse';
+import { ROUTE_QUEUE } from './queues';
+import { verify } from './verify';
+
+@Injectable()
+export class IntakePipeline implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Intake');
+
+  constructor(
+    @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
+    private readonly jobs: JobQueue,
+    private readonly messages: MessagesService,
+    private readonly domains: DomainsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.define(ROUTE_QUEUE);
+    await this.jobs.work<{ messageId: string }>(ROUTE_QUEUE.name, ({ messageId }) => this.route(messageId), { batchSize: 8 });
+  }
+
+  /** Wake the local worker: a message was just stored. */
+  nudge(): void {
+    this.jobs.nudge(ROUTE_QUEUE.name);
+  }
+
+  async route(id: string): Promise<void> {
+    const stored = await this.messages.loadForRouting(id);
+    if (!stored) return; // already decided (a repeated job) or gone
+    const { message, raw } = stored;
+
+    const parsed = await parse(raw);
+    if (!parsed.ok) {
+      await this.messages.recordDecision(id, {
+        subject: null,
+        from: null,
+        kind: null,
+        matched: [],
+        authResults: null,
+        noticeFor: [],
+        outcome: { decision: 'hold', holdReason: 'unparseable', reason: `Held: ${parsed.reason}.` },
+      });
+      return;
+    }
+    const mail = parsed.message;
+    const verification = verify(raw, this.config.senderVerification);
+    const matched = await this.match(message.envelopeTo, mail);
+    const { kind } = classify(mail.subject, mail.text);
+    const loop = loopReason(mail.headers);
+    const outcome = decide({
+      loop,
+      domains: matched,
+      senderAccepted: verification.mode !== 'enforce' || verification.verified === true,
+    });
+    await this.messages.recordDecision(id, {
+      subject: mail.subject || null,
+      from: mail.from,
+      kind,
+      matched,
+      authResults: verification.results,
+      noticeFor: loop ? [] : matched.map((d) => d.name),
+      outcome,
+    });
+    this.logger.debug(`${id}: ${outcome.reason}`);
+  }
+
+  /** Stage 5: the alias it was sent to, then every domain it names, looked up in one query. */
+  private async match(envelopeTo: string[], mail: ParsedMessage): Promise<TrackedDomain[]> {
+    const candidates = new Set([...aliasDomains(envelopeTo, this.config.mailDomain), ...extractCandidates(mail)]);
+    if (candidates.size === 0) return [];
+    const tracked = await this.domains.findByAsciiNames([...candidates]);
+    return tracked.map((d) => ({ name: d.name, clientId: d.clientId }));
+  }
+}

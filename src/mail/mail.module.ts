@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DomainsModule } from '../domains/domains.module';
+import { DeliveriesService } from './delivery/deliveries.service';
+import { Delivery } from './delivery/delivery.entity';
+import { InboundMessage } from './intake/inbound-message.entity';
+import { IntakePipeline } from './intake/intake.pipeline';
+import { RawMessage } from './intake/raw-message.entity';
+import { SmtpReceiver } from './intake/receive';
+import { MessageStore } from './intake/store';
+import { MessagesController } from './messages/messages.controller';
+import { MessagesService } from './messages/messages.service';
+
+/** The registrar-mail relay: SMTP intake, routing pipeline, deliveries and the staff message API. */
+@Module({
+  imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery]), DomainsModule],
+  controllers: [MessagesController],
+  providers: [MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService],
+  exports: [SmtpReceiver, IntakePipeline],
+})
+export class MailModule {}

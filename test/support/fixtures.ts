@@ -1,0 +1,37 @@
+// Records for end-to-end tests, created through the API like staff would.
+import type { TestApp } from './test-app';
+
+export interface ClientSeed {
+  name: string;
+  contacts: { name: string; email: string; receivesNotices?: boolean }[];
+  domains: string[];
+}
+
+export interface SeededClient {
+  id: string;
+  contactIds: string[];
+  domains: string[];
+}
+
+export async function seedClient(t: TestApp, seed: ClientSeed): Promise<SeededClient> {
+  const client = await t
+    .http()
+    .post('/api/clients')
+    .set('Authorization', t.adminAuth)
+    .send({ name: seed.name, contacts: seed.contacts });
+  if (client.status !== 201) throw new Error(`seeding client ${seed.name}: ${client.status} ${JSON.stringify(client.body)}`);
+  const domains: string[] = [];
+  for (const name of seed.domains) {
+    const res = await t.http().post('/api/domains').set('Authorization', t.adminAuth).send({ name, clientId: client.body.id });
+    if (res.status !== 201) throw new Error(`seeding domain ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    domains.push(res.body.name);
+  }
+  return { id: client.body.id, contactIds: client.body.contacts.map((c: { id: string }) => c.id), domains };
+}
+
+/** A token of the given role, made by the admin. */
+export async function tokenFor(t: TestApp, role: 'admin' | 'staff' | 'client', clientId?: string): Promise<string> {
+  const res = await t.http().post('/api/tokens').set('Authorization', t.adminAuth).send({ role, clientId, name: `${role} test token` });
+  if (res.status !== 201) throw new Error(`token: ${res.status} ${JSON.stringify(res.body)}`);
+  return `Bearer ${res.body.token}`;
+}
