@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ClientsController } from './clients.controller';
+import { ClientsService } from './clients.service';
+import { ContactsController } from './contacts.controller';
+import { ContactsService } from './contacts.service';
 
-@Module({})
+/** Clients and their contacts. ClientsService is exported: other modules ask it who may see a client and who to tell. */
+@Module({
+  controllers: [ClientsController, ContactsController],
+  providers: [ClientsService, ContactsService],
+  exports: [ClientsService],
+})
 export class ClientsModule {}

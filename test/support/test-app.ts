@@ -74,10 +74,16 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     }),
     databaseUrl: database.url,
   };
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
-  setupApp(app);
-  await app.init();
+  let app: INestApplication;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    setupApp(app);
+    await app.init();
+  } catch (err) {
+    if (!options.database) await database.drop().catch(() => undefined);
+    throw err;
+  }
   return {
     app,
     config,
