@@ -89,6 +89,18 @@ export function registrableDomain(hostOrAddress: string): string | undefined {
   return parsed.domain;
 }
 
+/**
+ * A host name such as a name server (`NS1.Example.NET.` gives `ns1.example.net`) in lowercase
+ * ASCII, or undefined. Unlike a domain it may be any depth and need not end in a public suffix
+ * (hosts under a registry's own zone exist), but it needs two labels and may not be an IP address.
+ */
+export function parseHostName(input: string): string | undefined {
+  const ascii = toAsciiHost(input ?? '');
+  if (ascii === '' || !ascii.includes('.') || checkSyntax(ascii)) return undefined;
+  if (parse(ascii).isIp) return undefined;
+  return ascii;
+}
+
 /** The Unicode form of an ASCII domain name (for display). */
 export function unicodeDomain(ascii: string): string {
   return domainToUnicode(ascii) || ascii;

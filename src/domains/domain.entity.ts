@@ -63,6 +63,11 @@ export class Domain {
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
+  /** Unguessable key of the domain's public guidance page (/guide/domain/:token), carried by notices. */
+  @Index('UQ_domain_guidance_token', { unique: true })
+  @Column({ type: 'varchar', length: 64, default: () => "encode(gen_random_bytes(18), 'hex')" })
+  guidanceToken: string;
+
   /** When registrar mail about this domain last reached Aster (proves the contact switch-over). */
   @Column({ type: 'timestamptz', nullable: true })
   lastNoticeAt: Date | null;

@@ -1,0 +1,282 @@
+// Domains: create, read (scoped for client tokens), change, delete — every change audited in
+// its own transaction — and the lookups later modules need (findVisible, findByAsciiNames).
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { clientScope, type Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { Client } from '../clients/client.entity';
+import { ConflictError, InvalidError, NotFoundError, type FieldError } from '../common/errors';
+import { page, type Page } from '../common/page';
+import type { AsterConfig } from '../config/config';
+import { ASTER_CONFIG } from '../config/config.module';
+import { Registrar } from '../registrars/registrar.entity';
+import { RegistrarsService } from '../registrars/registrars.service';
+import { checkDateOrder, parseIsoDate, readDomainFields, readDomainName } from './domain-fields';
+import { toAsciiHost, type DomainName } from './domain-name';
+import { Domain, type DomainState } from './domain.entity';
+import type { CreateDomainDto } from './dto/create-domain.dto';
+import type { DomainDto } from './dto/domain.dto';
+import type { DomainQuery } from './dto/domain-query.dto';
+import type { UpdateDomainDto } from './dto/update-domain.dto';
+
+/** A change to a domain in stored form; absent keys stay as they are. */
+export interface DomainChanges {
+  clientId?: string;
+  registrar?: Registrar | null;
+  registeredAt?: Date | null;
+  expiresAt?: Date | null;
+  lastTransferredAt?: Date | null;
+  registrantChangedAt?: Date | null;
+  statuses?: string[];
+  nameservers?: string[];
+  autoRenew?: boolean | null;
+  state?: DomainState;
+  notes?: string | null;
+}
+
+/** The audit action of a write: through the REST API, or a row of a CSV import. */
+export type DomainWriteAction = 'create' | 'update' | 'import';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The stored columns a change may touch, and how to tell whether a value really changed. */
+const CHANGEABLE: Record<Exclude<keyof DomainChanges, 'registrar'> | 'registrarId', (a: unknown, b: unknown) => boolean> = {
+  clientId: Object.is,
+  registrarId: Object.is,
+  registeredAt: sameDate,
+  expiresAt: sameDate,
+  lastTransferredAt: sameDate,
+  registrantChangedAt: sameDate,
+  statuses: sameList,
+  nameservers: sameList,
+  autoRenew: Object.is,
+  state: Object.is,
+  notes: Object.is,
+};
+
+/** What a new domain holds where its creator gave nothing. */
+const NEW_DOMAIN = {
+  registrarId: null,
+  registeredAt: null,
+  expiresAt: null,
+  lastTransferredAt: null,
+  registrantChangedAt: null,
+  statuses: [],
+  nameservers: [],
+  autoRenew: null,
+  state: 'active',
+  notes: null,
+  lastNoticeAt: null,
+} satisfies Partial<Domain>;
+
+function sameDate(a: unknown, b: unknown): boolean {
+  return (a as Date | null)?.getTime() === (b as Date | null)?.getTime();
+}
+
+function sameList(a: unknown, b: unknown): boolean {
+  return (a as string[]).join('\n') === (b as string[]).join('\n');
+}
+
+/** `%` and `_` in a search term are meant literally. */
+function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+@Injectable()
+export class DomainsService {
+  constructor(
+    @InjectRepository(Domain) private readonly domains: Repository<Domain>,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
+    private readonly registrars: RegistrarsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(dto: CreateDomainDto, actor: Actor): Promise<DomainDto> {
+    const { name, error } = readDomainName(dto.name);
+    const { values, errors } = readDomainFields(dto);
+    if (error || errors.length > 0) throw new InvalidError([...(error ? [error] : []), ...errors]);
+    return this.db.transaction(async (manager) => {
+      if (await manager.existsBy(Domain, { name: name!.ascii })) {
+        throw new ConflictError(`Domain ${name!.ascii} is already tracked`);
+      }
+      await this.requireClient(manager, dto.clientId);
+      const registrar = dto.registrar == null ? null : await this.registrars.findOrCreateByName(manager, dto.registrar, actor);
+      const changes: DomainChanges = {
+        ...values,
+        clientId: dto.clientId,
+        registrar,
+        autoRenew: dto.autoRenew ?? null,
+        state: dto.state ?? 'active',
+        notes: dto.notes ?? null,
+      };
+      return this.view(await this.write(manager, actor, 'create', null, name!, changes));
+    });
+  }
+
+  async list(query: DomainQuery, actor: Actor): Promise<Page<DomainDto>> {
+    const qb = this.domains
+      .createQueryBuilder('d')
+      .leftJoinAndSelect('d.registrar', 'r')
+      .orderBy('d.name', 'ASC')
+      .offset(query.skip)
+      .limit(query.limit);
+    const scope = clientScope(actor);
+    if (scope) qb.andWhere('d.clientId = :scope', { scope });
+    if (query.clientId) qb.andWhere('d.clientId = :clientId', { clientId: query.clientId });
+    if (query.q) {
+      // Names are stored in lower case, so lowering the term is enough (and works for any script).
+      const pattern = likePattern(query.q.normalize('NFC').trim().toLowerCase());
+      qb.andWhere('(d.name LIKE :pattern OR d.unicodeName LIKE :pattern)', { pattern });
+    }
+    if (query.expiresBefore !== undefined) {
+      const before = parseIsoDate(query.expiresBefore);
+      if (!before) throw InvalidError.field('expiresBefore', `'${query.expiresBefore}' is not a date; use ISO 8601, e.g. 2026-06-01`);
+      qb.andWhere('d.expiresAt < :before', { before });
+    }
+    if (query.registrar) {
+      const registrar = query.registrar.trim();
+      qb.andWhere(UUID.test(registrar) ? '(r.id = :registrarId OR lower(r.name) = lower(:registrar))' : 'lower(r.name) = lower(:registrar)', {
+        registrar,
+        registrarId: registrar.toLowerCase(),
+      });
+    }
+    if (query.noticeSeen !== undefined) {
+      qb.andWhere(query.noticeSeen === 'true' ? 'd.lastNoticeAt IS NOT NULL' : 'd.lastNoticeAt IS NULL');
+    }
+    const [items, total] = await qb.getManyAndCount();
+    return page(items.map((d) => this.view(d)), total, query);
+  }
+
+  /**
+   * The domain called `name` (ASCII or Unicode, any case) with its registrar, if the actor may see
+   * it; a client token asking for another client's domain gets the same NotFoundError as for none.
+   */
+  async findVisible(name: string, actor: Actor): Promise<Domain> {
+    const ascii = toAsciiHost(name);
+    const scope = clientScope(actor);
+    const domain = ascii === '' ? null : await this.domains.findOne({ where: { name: ascii }, relations: { registrar: true } });
+    if (!domain || (scope !== undefined && domain.clientId !== scope)) throw new NotFoundError('Domain', name);
+    return domain;
+  }
+
+  /** The tracked domains among `names` (lowercase ASCII), in one query on the unique name index. */
+  async findByAsciiNames(names: string[]): Promise<Domain[]> {
+    if (names.length === 0) return [];
+    return this.domains.createQueryBuilder('d').where('d.name = ANY(:names)', { names }).getMany();
+  }
+
+  async get(name: string, actor: Actor): Promise<DomainDto> {
+    return this.view(await this.findVisible(name, actor));
+  }
+
+  async update(name: string, dto: UpdateDomainDto, actor: Actor): Promise<DomainDto> {
+    const { values, errors } = readDomainFields(dto);
+    const more: FieldError[] = [];
+    if (dto.clientId === null) more.push({ field: 'clientId', message: 'every domain belongs to a client; give the id of its new client' });
+    if (dto.state === null) more.push({ field: 'state', message: 'must be one of the domain states, not null' });
+    if (errors.length + more.length > 0) throw new InvalidError([...more, ...errors]);
+    return this.db.transaction(async (manager) => {
+      const domain = await this.lockByName(manager, name);
+      if (dto.clientId !== undefined && dto.clientId !== domain.clientId) await this.requireClient(manager, dto.clientId!);
+      const changes: DomainChanges = { ...values };
+      if (dto.clientId) changes.clientId = dto.clientId;
+      if (dto.registrar !== undefined) {
+        changes.registrar = dto.registrar === null ? null : await this.registrars.findOrCreateByName(manager, dto.registrar, actor);
+      }
+      if (dto.autoRenew !== undefined) changes.autoRenew = dto.autoRenew;
+      if (dto.state) changes.state = dto.state;
+      if (dto.notes !== undefined) changes.notes = dto.notes;
+      return this.view(await this.write(manager, actor, 'update', domain, null, changes));
+    });
+  }
+
+  async remove(name: string, actor: Actor): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const domain = await this.lockByName(manager, name);
+      await manager.delete(Domain, { id: domain.id });
+      await this.audit.record(manager, actor, { action: 'delete', entityType: 'domain', entityId: domain.id, before: this.view(domain) });
+    });
+  }
+
+  /**
+   * Creates (`existing` null, `name` given) or changes a domain inside `manager`'s transaction and
+   * audits it there. Checks expiresAt against registeredAt on the record as it will be. Returns
+   * the domain as stored, with its registrar. Shared by the REST API and the CSV import.
+   */
+  async write(
+    manager: EntityManager,
+    actor: Actor,
+    action: DomainWriteAction,
+    existing: Domain | null,
+    name: DomainName | null,
+    changes: DomainChanges,
+  ): Promise<Domain> {
+    const { registrar, ...columns } = changes;
+    const next = { ...existing, ...columns, ...(registrar !== undefined ? { registrarId: registrar?.id ?? null } : {}) };
+    const order = checkDateOrder(next.registeredAt ?? null, next.expiresAt ?? null);
+    if (order) throw new InvalidError([order]);
+
+    if (!existing) {
+      if (!name) throw new Error('DomainsService.write: a new domain needs a name');
+      const created = manager.create(Domain, { ...NEW_DOMAIN, ...next, name: name.ascii, unicodeName: name.unicode });
+      await manager.insert(Domain, created); // fills in id, createdAt and updatedAt
+      created.registrar = registrar ?? null;
+      await this.audit.record(manager, actor, { action, entityType: 'domain', entityId: created.id, after: this.view(created) });
+      return created;
+    }
+
+    const before = this.view(existing);
+    const set: Record<string, unknown> = {};
+    for (const [column, same] of Object.entries(CHANGEABLE)) {
+      const value = (next as Record<string, unknown>)[column];
+      if (value !== undefined && !same(value, (existing as unknown as Record<string, unknown>)[column])) set[column] = value;
+    }
+    let after = existing;
+    if (Object.keys(set).length > 0) {
+      await manager.update(Domain, { id: existing.id }, set);
+      after = await manager.findOneOrFail(Domain, { where: { id: existing.id }, relations: { registrar: true } });
+    }
+    await this.audit.record(manager, actor, { action, entityType: 'domain', entityId: existing.id, before, after: this.view(after) });
+    return after;
+  }
+
+  /** The API's view of a domain; `registrar` (the relation) must be loaded. */
+  view(d: Domain): DomainDto {
+    return {
+      id: d.id,
+      name: d.name,
+      unicodeName: d.unicodeName,
+      noticeAddress: `${d.name}@${this.config.mailDomain}`,
+      clientId: d.clientId,
+      registrar: d.registrar?.name ?? null,
+      registrarId: d.registrarId,
+      registeredAt: d.registeredAt,
+      expiresAt: d.expiresAt,
+      lastTransferredAt: d.lastTransferredAt,
+      registrantChangedAt: d.registrantChangedAt,
+      statuses: d.statuses,
+      nameservers: d.nameservers,
+      autoRenew: d.autoRenew,
+      state: d.state,
+      notes: d.notes,
+      lastNoticeAt: d.lastNoticeAt,
+      createdAt: d.createdAt,
+      updatedAt: d.updatedAt,
+    };
+  }
+
+  /** The domain called `name`, locked for the rest of the transaction, with its registrar. */
+  private async lockByName(manager: EntityManager, name: string): Promise<Domain> {
+    const ascii = toAsciiHost(name);
+    const domain = ascii === '' ? null : await manager.findOne(Domain, { where: { name: ascii }, lock: { mode: 'pessimistic_write' } });
+    if (!domain) throw new NotFoundError('Domain', name);
+    domain.registrar = domain.registrarId ? await manager.findOneBy(Registrar, { id: domain.registrarId }) : null;
+    return domain;
+  }
+
+  private async requireClient(manager: EntityManager, clientId: string): Promise<void> {
+    if (!(await manager.existsBy(Client, { id: clientId }))) throw InvalidError.field('clientId', `no client with id ${clientId}`);
+  }
+}

@@ -1,0 +1,35 @@
+// The domain as the API returns it (also the shape of its audit snapshots), for OpenAPI.
+import { ApiProperty } from '@nestjs/swagger';
+import { DOMAIN_STATES, type DomainState } from '../domain.entity';
+import { EPP_STATUS_CODES } from '../epp-status';
+
+export class DomainDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'xn--bcher-kva.de', description: 'Lowercase ASCII (punycode) name: the key' }) name: string;
+  @ApiProperty({ example: 'bücher.de' }) unicodeName: string;
+  @ApiProperty({ example: 'xn--bcher-kva.de@notify.example.com', description: 'Per-domain alias to give the registrar as the registrant e-mail' })
+  noticeAddress: string;
+  @ApiProperty({ format: 'uuid' }) clientId: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Gandi', description: 'The registrar\'s name' }) registrar: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) registrarId: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) registeredAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastTransferredAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) registrantChangedAt: Date | null;
+  @ApiProperty({ type: [String], enum: EPP_STATUS_CODES }) statuses: string[];
+  @ApiProperty({ type: [String], example: ['ns1.example.net'] }) nameservers: string[];
+  @ApiProperty({ type: Boolean, nullable: true }) autoRenew: boolean | null;
+  @ApiProperty({ enum: DOMAIN_STATES }) state: DomainState;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When registrar mail about the domain last reached Aster' })
+  lastNoticeAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt: Date;
+}
+
+export class DomainPageDto {
+  @ApiProperty({ type: [DomainDto] }) items: DomainDto[];
+  @ApiProperty({ example: 1 }) total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 50 }) limit: number;
+}
