@@ -71,13 +71,13 @@ const DOT = String.raw`[.\u3002\uFF0E\uFF61]`;
 /**
  * A host name as a whole word. Labels are letters/digits with inner hyphens; the last label (the
  * top-level domain) is letters only, or an A-label (`xn--p1ai`), so `1.2.3` and `10.0.0.1` never
- * match. The token may not touch another word character or hyphen on either side, nor continue
- * with a dot and another label: this keeps `smart-lindapence.com` and `lindapence.com.evil.test`
+ * match. The token may not follow a word character or hyphen, nor a label and a dot, nor be followed
+ * by a word character or by a dot and another label: this keeps `smart-lindapence.com` and `lindapence.com.evil.test`
  * whole instead of yielding `lindapence.com`, and `lindapence.com.` (end of a sentence) still
  * yields `lindapence.com`. A hyphen may follow (German compounds such as `lindapence.com-Domain`):
  * a name that goes on with a hyphen and more labels (`lindapence.com-evil.net`) is matched whole
- * first, because the labels are greedy. `@` is no boundary: in `hostmaster@lindapence.com` the host is a token
- * (and so is the local part of an alias address such as `lindapence.com@notify.example`).
+ * first, because the labels are greedy. `@` is no boundary: in `hostmaster@lindapence.com` the host
+ * is a token (and so is the local part of an alias address such as `lindapence.com@notify.example`).
  */
 const HOST_TOKEN = new RegExp(
   String.raw`(?<![${L}_-]|[${L}]${DOT})` +
@@ -90,10 +90,15 @@ const HOST_TOKEN = new RegExp(
 // Invisible characters that can sit inside a name without showing (soft hyphen, zero-width
 // space/joiners, word joiner, BOM); they would otherwise split `linda\u00ADpence.com` in two.
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+// Percent-escaped URL delimiters (`%2F`, `%3A`, `%40`, …), as in a tracking link that carries its
+// target (`?u=https%3A%2F%2Fwww.lindapence.com`): read as separators, or `2Flindapence.com` would
+// hide the name. No host name contains a '%'.
+const ESCAPED_DELIMITER = /%(?:2F|3A|40|3D|26|3F|23|20)/gi;
 
 function scanText(text: string, add: (candidate: string | undefined) => void): void {
   if (!text) return;
-  const clean = text.replace(INVISIBLE, '');
+  let clean = text.replace(INVISIBLE, '');
+  if (clean.includes('%')) clean = clean.replace(ESCAPED_DELIMITER, ' ');
   // Many tokens repeat (a domain named ten times, the registrar's host in every link); each
   // distinct token is normalised once.
   const seen = new Set<string>();
@@ -127,31 +132,117 @@ function linkCandidate(link: string): string | undefined {
   }
 }
 
-// Elements whose content is never shown; comments likewise.
-// Tags are matched with their quoted attribute values so that a '>' inside a value ends nothing.
-const HTML_PIECE =
-  /<!--[\s\S]*?-->|<(script|style|head)\b[^>]*>[\s\S]*?<\/\1\s*>|<\/?([a-z][a-z0-9]*)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
-const LINK_ATTRIBUTE = /\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 // Inline elements join their neighbours (`<b>linda</b>pence.com` reads "lindapence.com"); every
 // other tag separates words, as a browser's layout would.
 const INLINE = new Set([
   'a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'em', 'font', 'i', 'kbd', 'mark', 'q',
   's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'tt', 'u', 'var', 'wbr',
 ]);
+// Elements whose content is never shown, and where it ends.
+const HIDDEN_END: Record<string, RegExp> = {
+  script: /<\/script\s*>/gi,
+  style: /<\/style\s*>/gi,
+  head: /<\/head\s*>/gi,
+};
+const TAG_NAME = /<(\/?)([a-z][a-z0-9]*)/iy;
 
-/** The visible text of an HTML document (entities decoded) and the values of its href/src attributes. */
+/**
+ * The visible text of an HTML document (entities decoded) and the values of its href/src
+ * attributes. A hand-written scanner rather than one regex over the document: it reads every
+ * character once, so malformed or hostile HTML (`<a "` a hundred thousand times, a quote that
+ * never closes) costs linear time, not quadratic. Like a browser, it drops a tag, comment or
+ * script that never ends, with the rest of the document.
+ */
 export function readHtml(html: string): { text: string; links: string[] } {
   const links: string[] = [];
-  const text = html.replace(HTML_PIECE, (_piece, hidden?: string, tag?: string, attributes?: string) => {
-    if (hidden !== undefined || tag === undefined) return ' ';
-    if (attributes) {
-      for (const attribute of attributes.matchAll(LINK_ATTRIBUTE)) {
-        links.push(decodeEntities(attribute[1] ?? attribute[2] ?? attribute[3] ?? ''));
-      }
+  const text: string[] = [];
+  const length = html.length;
+  let at = 0;
+  while (at < length) {
+    const open = html.indexOf('<', at);
+    if (open < 0) {
+      text.push(html.slice(at));
+      break;
     }
-    return INLINE.has(tag.toLowerCase()) ? '' : ' ';
-  });
-  return { text: decodeEntities(text), links };
+    text.push(html.slice(at, open));
+    if (html.startsWith('<!--', open)) {
+      const close = html.indexOf('-->', open + 4);
+      if (close < 0) break;
+      text.push(' ');
+      at = close + 3;
+      continue;
+    }
+    TAG_NAME.lastIndex = open;
+    const tag = TAG_NAME.exec(html);
+    if (!tag) {
+      text.push('<'); // a '<' that opens no tag is text ("a < b")
+      at = open + 1;
+      continue;
+    }
+    const name = tag[2].toLowerCase();
+    const after = readAttributes(html, TAG_NAME.lastIndex, (attribute, value) => {
+      if (attribute === 'href' || attribute === 'src') links.push(decodeEntities(value));
+    });
+    if (after < 0) break;
+    text.push(INLINE.has(name) ? '' : ' ');
+    at = after;
+    const hiddenEnd = tag[1] === '' ? HIDDEN_END[name] : undefined;
+    if (hiddenEnd) {
+      hiddenEnd.lastIndex = at;
+      if (!hiddenEnd.exec(html)) break;
+      at = hiddenEnd.lastIndex;
+    }
+  }
+  return { text: decodeEntities(text.join('')), links };
+}
+
+const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13);
+
+/**
+ * Reads the attributes of a tag from `at` (just after its name) to its '>', reporting each
+ * `name=value`; returns the index after the '>', or -1 when the tag never ends. A quote opens a
+ * value only after '=' (HTML §13.2.5.32–38), so a stray quote cannot swallow the document.
+ */
+function readAttributes(html: string, at: number, onAttribute: (name: string, value: string) => void): number {
+  const length = html.length;
+  let i = at;
+  while (i < length) {
+    const code = html.charCodeAt(i);
+    if (code === 62 /* > */) return i + 1;
+    if (isSpace(code) || code === 47 /* / */) {
+      i += 1;
+      continue;
+    }
+    const nameStart = i;
+    // A name runs to a space, '/', '>' or '=' ('=' as its first character belongs to the name).
+    i += 1;
+    while (i < length) {
+      const c = html.charCodeAt(i);
+      if (isSpace(c) || c === 47 || c === 62 || c === 61 /* = */) break;
+      i += 1;
+    }
+    const name = html.slice(nameStart, i).toLowerCase();
+    let j = i;
+    while (j < length && isSpace(html.charCodeAt(j))) j += 1;
+    if (html.charCodeAt(j) !== 61 /* = */) continue;
+    j += 1;
+    while (j < length && isSpace(html.charCodeAt(j))) j += 1;
+    const quote = html.charCodeAt(j);
+    let value: string;
+    if (quote === 34 /* " */ || quote === 39 /* ' */) {
+      const close = html.indexOf(html[j], j + 1);
+      if (close < 0) return -1;
+      value = html.slice(j + 1, close);
+      i = close + 1;
+    } else {
+      const valueStart = j;
+      while (j < length && !isSpace(html.charCodeAt(j)) && html.charCodeAt(j) !== 62) j += 1;
+      value = html.slice(valueStart, j);
+      i = j;
+    }
+    onAttribute(name, value);
+  }
+  return -1;
 }
 
 // The named entities that occur in mail around names and addresses; any numeric reference is
