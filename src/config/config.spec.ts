@@ -18,6 +18,7 @@ describe('parseConfig', () => {
       maxMessageBytes: 26214400,
       publicUrl: 'http://127.0.0.1:3000',
       staffEmail: undefined,
+      deliveryMaxAgeMs: 3 * 86_400_000,
       roles: ['api', 'smtp', 'worker'],
     });
   });
@@ -41,6 +42,7 @@ describe('parseConfig', () => {
       PUBLIC_URL: 'https://domains.artsites.test/',
       STAFF_EMAIL: 'staff@artsites.test',
       ASTER_ROLES: 'smtp,worker',
+      DELIVERY_MAX_AGE: '90m',
     });
     expect(c).toMatchObject({
       mailDomain: 'notify.artsites.test',
@@ -50,6 +52,7 @@ describe('parseConfig', () => {
       publicUrl: 'https://domains.artsites.test',
       roles: ['smtp', 'worker'],
       senderVerification: 'enforce',
+      deliveryMaxAgeMs: 90 * 60_000,
     });
   });
 
@@ -71,6 +74,8 @@ describe('parseConfig', () => {
     ['PUBLIC_URL', 'ftp://x'],
     ['STAFF_EMAIL', 'staff'],
     ['ASTER_ROLES', 'api,mail'],
+    ['DELIVERY_MAX_AGE', '3 days'],
+    ['DELIVERY_MAX_AGE', '0h'],
   ])('refuses %s=%s with one line naming the variable and the expected form', (name, value) => {
     let error: unknown;
     try {

@@ -19,6 +19,10 @@ export interface AsterConfig {
   maxMessageBytes: number;
   publicUrl: string;
   staffEmail: string | undefined;
+  /** How long a delivery is retried before it is marked failed, in milliseconds. */
+  deliveryMaxAgeMs: number;
+  /** Delay before the first retry of a delivery; later retries are multiples of it (retry.ts). */
+  deliveryFirstRetryMs: number;
   roles: AsterRole[];
   logLevel: string;
 }
@@ -77,6 +81,15 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (v === undefined) return fallback;
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new ConfigError(name, 'a positive whole number of bytes', v);
   return Number(v);
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function duration(env: Env, name: string, fallback: string): number {
+  const v = value(env, name) ?? fallback;
+  const m = /^(\d+)\s*(s|m|h|d)$/.exec(v);
+  if (!m || Number(m[1]) < 1) throw new ConfigError(name, 'a duration such as 90s, 30m, 72h or 3d', v);
+  return Number(m[1]) * DURATION_UNITS[m[2]];
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -146,6 +159,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
     maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 26214400),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     staffEmail,
+    deliveryMaxAgeMs: duration(env, 'DELIVERY_MAX_AGE', '3d'),
+    deliveryFirstRetryMs: duration(env, 'DELIVERY_FIRST_RETRY', '30s'),
     roles: roles as AsterRole[],
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };

@@ -72,14 +72,22 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     await this.boss.send(queue, data, options);
   }
 
-  /** Starts working a queue in this process (only in the `worker` role). */
-  async work<T extends object>(queue: string, handler: JobHandler<T>, options: { batchSize?: number; pollingIntervalSeconds?: number } = {}): Promise<void> {
+  /**
+   * Starts working a queue in this process (only in the `worker` role). A batch's jobs run one after
+   * another, or together with `concurrent` (for I/O-bound work such as SMTP sends).
+   */
+  async work<T extends object>(
+    queue: string,
+    handler: JobHandler<T>,
+    options: { batchSize?: number; pollingIntervalSeconds?: number; concurrent?: boolean } = {},
+  ): Promise<void> {
     if (!this.config.roles.includes('worker')) return;
     const id = await this.boss.work<T>(
       queue,
       { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
       async (jobs) => {
-        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        if (options.concurrent) await Promise.all(jobs.map((job) => handler(job.data, { id: job.id, retryCount: job.retryCount })));
+        else for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
       },
     );
     this.workers.set(queue, id);

@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainsModule } from '../domains/domains.module';
 import { DeliveriesService } from './delivery/deliveries.service';
+import { DeliveryAttempt } from './delivery/delivery-attempt.entity';
 import { Delivery } from './delivery/delivery.entity';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { Letters } from './delivery/letters';
+import { Relay } from './delivery/relay';
+import { WelcomeController, WelcomeService } from './delivery/welcome';
 import { InboundMessage } from './intake/inbound-message.entity';
 import { IntakePipeline } from './intake/intake.pipeline';
 import { RawMessage } from './intake/raw-message.entity';
@@ -13,9 +18,9 @@ import { MessagesService } from './messages/messages.service';
 
 /** The registrar-mail relay: SMTP intake, routing pipeline, deliveries and the staff message API. */
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery]), DomainsModule],
-  controllers: [MessagesController],
-  providers: [MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService],
-  exports: [SmtpReceiver, IntakePipeline],
+  imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), DomainsModule],
+  controllers: [MessagesController, WelcomeController],
+  providers: [MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
+  exports: [SmtpReceiver, IntakePipeline, DeliveryWorker],
 })
 export class MailModule {}

@@ -1,40 +1,124 @@
-// Queues the copies of a notice: one delivery per contact that receives notices. The unique index
-// on (message, address) makes queuing idempotent, so a repeated decision never makes a second set.
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+// Outgoing letters: queuing them (one delivery per recipient, idempotently), recording every
+// attempt with the relay's answer, and scheduling the next try.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { ASTER_CONFIG } from '../../config/config.module';
+import type { AsterConfig } from '../../config/config';
+import { JobQueue } from '../../database/job-queue';
 import type { ClientShare } from '../intake/decide';
+import { DeliveryAttempt } from './delivery-attempt.entity';
 import { Delivery, type DeliveryForm } from './delivery.entity';
+import { DELIVER_QUEUE, STAFF_ALERT_INTERVAL_SECONDS, STAFF_ALERT_QUEUE } from './queues';
+import { retryDelayMs, type RelayAnswer } from './retry';
 
 @Injectable()
 export class DeliveriesService {
-  constructor(@InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>) {}
+  constructor(
+    @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
+    @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
+    private readonly jobs: JobQueue,
+  ) {}
 
   /**
-   * Queues a delivery of `form` for every notice-receiving contact of each share's client.
-   * Returns how many contacts each client has that receive notices (0 means nobody to tell).
+   * Queues a delivery of `form` for every notice-receiving contact of each share's client, with its
+   * job, in the caller's transaction. Returns how many contacts of each client receive notices.
    */
   async queue(manager: EntityManager, inboundMessageId: string, shares: ClientShare[], form: DeliveryForm): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     for (const share of shares) {
-      const rows: { n: string }[] = await manager.query(
+      const rows: { id: string | null; n: string }[] = await manager.query(
         `WITH recipients AS (
            SELECT id, lower(email) AS email FROM contact WHERE "clientId" = $2 AND "receivesNotices"
          ), queued AS (
            INSERT INTO delivery ("inboundMessageId", "clientId", "contactId", email, form, domains)
            SELECT $1, $2, id, email, $3, $4 FROM recipients
            ON CONFLICT ("inboundMessageId", email) DO NOTHING
+           RETURNING id
          )
-         SELECT count(*) AS n FROM recipients`,
+         SELECT q.id, (SELECT count(*) FROM recipients) AS n FROM (SELECT 1) one LEFT JOIN queued q ON true`,
         [inboundMessageId, share.clientId, form, share.domains],
       );
-      counts.set(share.clientId, Number(rows[0].n));
+      counts.set(share.clientId, Number(rows[0]?.n ?? 0));
+      for (const row of rows) if (row.id) await this.schedule(manager, row.id, 0);
     }
     return counts;
+  }
+
+  /** Queues one letter to one address (welcome letters, staff alerts). */
+  async queueLetter(manager: EntityManager, letter: { form: DeliveryForm; email: string; clientId: string | null; contactId: string | null; domains?: string[] }): Promise<Delivery> {
+    const delivery = manager.create(Delivery, { ...letter, email: letter.email.toLowerCase(), domains: letter.domains ?? [], inboundMessageId: null });
+    await manager.save(delivery);
+    await this.schedule(manager, delivery.id, 0);
+    return delivery;
+  }
+
+  /** A job for the delivery's next attempt; the attempt number keeps a retry from being taken for a duplicate. */
+  private async schedule(manager: EntityManager, deliveryId: string, attempt: number, startAfter?: Date): Promise<void> {
+    await this.jobs.sendInTransaction(manager, DELIVER_QUEUE.name, { deliveryId }, { singletonKey: `${deliveryId}:${attempt}`, ...(startAfter ? { startAfter } : {}) });
+  }
+
+  findQueued(id: string): Promise<Delivery | null> {
+    return this.deliveries.findOneBy({ id, status: 'queued' });
+  }
+
+  /**
+   * Records an attempt and its consequence in one transaction: `sent`, `failed` (5xx, or retried for
+   * longer than DELIVERY_MAX_AGE), or queued again after the next delay of the schedule. The only
+   * write after the relay's 250 is this one, which keeps the window for a duplicate as small as it gets.
+   */
+  async recordAttempt(id: string, answer: RelayAnswer, durationMs: number): Promise<Delivery | null> {
+    return this.db.transaction(async (manager) => {
+      const d = await manager.findOne(Delivery, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!d || d.status !== 'queued') return null;
+      const attempts = d.attempts + 1;
+      await manager.insert(DeliveryAttempt, { deliveryId: id, outcome: answer.outcome, response: answer.response.slice(0, 2000), durationMs });
+      const tooOld = Date.now() - d.createdAt.getTime() >= this.config.deliveryMaxAgeMs;
+      if (answer.outcome === 'sent') {
+        await manager.update(Delivery, id, { status: 'sent', attempts, lastResponse: answer.response, sentAt: new Date(), nextAttemptAt: null });
+      } else if (answer.outcome === 'permanent' || tooOld) {
+        const reason = answer.outcome === 'permanent' ? answer.response : `gave up after ${attempts} attempts (older than DELIVERY_MAX_AGE); last answer: ${answer.response}`;
+        await manager.update(Delivery, id, { status: 'failed', attempts, lastResponse: reason, nextAttemptAt: null });
+        if (d.form !== 'staff_alert') await this.alertStaff(manager);
+      } else {
+        const next = new Date(Date.now() + retryDelayMs(attempts, this.config.deliveryFirstRetryMs));
+        await manager.update(Delivery, id, { attempts, lastResponse: answer.response, nextAttemptAt: next });
+        await this.schedule(manager, id, attempts, next);
+      }
+      return manager.findOneBy(Delivery, { id });
+    });
+  }
+
+  /** Marks a delivery failed from a bounce (a delivery status notification). */
+  async markBounced(manager: EntityManager, id: string, status: string): Promise<boolean> {
+    const result = await manager.update(Delivery, { id }, { status: 'failed', lastResponse: `bounced: ${status}`.slice(0, 2000), nextAttemptAt: null });
+    if (result.affected) await this.alertStaff(manager);
+    return Boolean(result.affected);
+  }
+
+  /** Asks for a staff alert: at most one job per ten-minute slot, the next slot when this one is taken. */
+  async alertStaff(manager: EntityManager): Promise<void> {
+    if (!this.config.staffEmail) return;
+    await this.jobs.sendInTransaction(manager, STAFF_ALERT_QUEUE.name, {}, {
+      singletonKey: 'staff-alert',
+      singletonSeconds: STAFF_ALERT_INTERVAL_SECONDS,
+      singletonNextSlot: true,
+    });
+  }
+
+  exists(id: string): Promise<boolean> {
+    return this.deliveries.existsBy({ id });
   }
 
   forMessages(inboundMessageIds: string[]): Promise<Delivery[]> {
     if (inboundMessageIds.length === 0) return Promise.resolve([]);
     return this.deliveries.find({ where: { inboundMessageId: In(inboundMessageIds) }, order: { createdAt: 'ASC', email: 'ASC' } });
+  }
+
+  attemptsOf(deliveryIds: string[]): Promise<DeliveryAttempt[]> {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return this.attempts.find({ where: { deliveryId: In(deliveryIds) }, order: { at: 'ASC', id: 'ASC' } });
   }
 }

@@ -4,26 +4,34 @@ import { InboundMessage } from '../intake/inbound-message.entity';
 export const DELIVERY_STATUSES = ['queued', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** `forward`: the whole notice with the original attached; `digest`: the privacy digest (own domains only). */
-export type DeliveryForm = 'forward' | 'digest';
+/**
+ * `forward`: the whole notice with the original attached; `digest`: the privacy digest (own domains
+ * only); `welcome`: the letter that explains the arrangement; `staff_alert`: held messages and
+ * failed deliveries, for the host's staff.
+ */
+export const DELIVERY_FORMS = ['forward', 'digest', 'welcome', 'staff_alert'] as const;
+export type DeliveryForm = (typeof DELIVERY_FORMS)[number];
 
-/** One copy of a notice for one contact. Unique per (message, address): never two sets of copies. */
+/** One letter for one address. Unique per (message, address): never two sets of copies of a notice. */
 @Entity('delivery')
+// NULL message ids (welcome letters, alerts) never collide: NULLs are distinct in a unique index.
 @Index('UQ_delivery_message_email', ['inboundMessageId', 'email'], { unique: true })
 @Index('IDX_delivery_status_next', ['status', 'nextAttemptAt'])
 export class Delivery {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ type: 'uuid' })
-  inboundMessageId: string;
+  /** The registrar message this copies; null for welcome letters and staff alerts. */
+  @Column({ type: 'uuid', nullable: true })
+  inboundMessageId: string | null;
 
-  @ManyToOne(() => InboundMessage, { onDelete: 'CASCADE' })
+  @ManyToOne(() => InboundMessage, { onDelete: 'CASCADE', nullable: true })
   @JoinColumn({ name: 'inboundMessageId' })
-  inboundMessage: Relation<InboundMessage>;
+  inboundMessage: Relation<InboundMessage> | null;
 
-  @Column({ type: 'uuid' })
-  clientId: string;
+  /** The client the letter is for; null for staff alerts. */
+  @Column({ type: 'uuid', nullable: true })
+  clientId: string | null;
 
   @Column({ type: 'uuid', nullable: true })
   contactId: string | null;
@@ -50,6 +58,9 @@ export class Delivery {
 
   @Column({ type: 'text', nullable: true })
   lastResponse: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

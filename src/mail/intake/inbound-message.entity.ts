@@ -11,7 +11,8 @@ export type HoldReason = (typeof HOLD_REASONS)[number];
 export const INTAKE_STAGES = ['stored', 'decided'] as const;
 export type IntakeStage = (typeof INTAKE_STAGES)[number];
 
-export type Decision = 'forward' | 'digest' | 'hold';
+/** `bounce`: a delivery status notification about one of our own letters. */
+export type Decision = 'forward' | 'digest' | 'hold' | 'bounce';
 
 /** A message received over SMTP: raw bytes and envelope first, then what the pipeline found. */
 @Entity('inbound_message')

@@ -6,7 +6,9 @@ import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { JobQueue } from '../../database/job-queue';
 import { DomainsService } from '../../domains/domains.service';
+import { DELIVER_QUEUE } from '../delivery/queues';
 import { MessagesService } from '../messages/messages.service';
+import { bounceDeliveryId, readBounce } from './bounce';
 import { classify } from './classify';
 import { decide, type TrackedDomain } from './decide';
 import { loopReason } from './loop';
@@ -41,6 +43,13 @@ export class IntakePipeline implements OnApplicationBootstrap {
     if (!stored) return; // already decided (a repeated job) or gone
     const { message, raw } = stored;
 
+    // A delivery status notification for one of our letters is not registrar mail.
+    const bounced = message.envelopeTo.map((to) => bounceDeliveryId(to, this.config.mailDomain)).find(Boolean);
+    if (bounced) {
+      await this.messages.recordBounce(id, bounced, readBounce(raw));
+      return;
+    }
+
     const parsed = await parse(raw);
     if (!parsed.ok) {
       await this.messages.recordDecision(id, {
@@ -73,6 +82,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
       noticeFor: loop ? [] : matched.map((d) => d.name),
       outcome,
     });
+    if (outcome.decision !== 'hold') this.jobs.nudge(DELIVER_QUEUE.name);
     this.logger.debug(`${id}: ${outcome.reason}`);
   }
 

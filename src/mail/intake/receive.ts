@@ -9,6 +9,8 @@ import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { parseDomainName, toAsciiHost } from '../../domains/domain-name';
 import { DomainsService } from '../../domains/domains.service';
+import { DeliveriesService } from '../delivery/deliveries.service';
+import { bounceDeliveryId } from './bounce';
 import { IntakePipeline } from './intake.pipeline';
 import { MessageStore } from './store';
 
@@ -32,7 +34,7 @@ const REPLIES = {
   tooBig: (limit: number) => new SmtpReply(552, `Message exceeds the fixed maximum message size of ${limit} bytes`),
 };
 
-export type RecipientKind = 'mailbox' | 'alias';
+export type RecipientKind = 'mailbox' | 'alias' | 'bounce';
 
 @Injectable()
 export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,6 +46,7 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly domains: DomainsService,
     private readonly store: MessageStore,
     private readonly pipeline: IntakePipeline,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -97,6 +100,8 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
     if (at <= 0 || toAsciiHost(address.slice(at + 1)) !== this.config.mailDomain) return undefined;
     const local = address.slice(0, at).toLowerCase();
     if (local === this.config.adminMailbox) return 'mailbox';
+    const bounce = bounceDeliveryId(address.toLowerCase(), this.config.mailDomain);
+    if (bounce) return (await this.deliveries.exists(bounce)) ? 'bounce' : undefined;
     const alias = parseDomainName(local);
     if (alias.ok && (await this.domains.findByAsciiNames([alias.name.ascii])).length > 0) return 'alias';
     return undefined;

@@ -9,6 +9,7 @@ import { ConflictError, InvalidError, NotFoundError } from '../../common/errors'
 import { page, type Page } from '../../common/page';
 import { toAsciiHost } from '../../domains/domain-name';
 import { DeliveriesService } from '../delivery/deliveries.service';
+import type { BounceReport } from '../intake/bounce';
 import type { ClientShare, DecideOutcome, TrackedDomain } from '../intake/decide';
 import { InboundMessage, type HoldReason } from '../intake/inbound-message.entity';
 import type { NoticeKind } from '../intake/classify';
@@ -82,9 +83,28 @@ export class MessagesService {
         stage: 'decided',
         decidedAt: new Date(),
       });
+      if (held) await this.deliveries.alertStaff(manager);
       if (result.noticeFor.length) {
         await manager.query(`UPDATE domain SET "lastNoticeAt" = now() WHERE name = ANY($1)`, [result.noticeFor]);
       }
+    });
+  }
+
+  /** A DSN for one of our deliveries: mark the delivery failed (when it did) and file the report. */
+  async recordBounce(id: string, deliveryId: string, report: BounceReport): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const message = await manager.findOne(InboundMessage, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!message || message.stage !== 'stored') return;
+      const marked = report.failed && (await this.deliveries.markBounced(manager, deliveryId, report.status));
+      await manager.update(InboundMessage, id, {
+        decision: 'bounce',
+        status: 'discarded',
+        decisionReason: report.failed
+          ? `Delivery status notification for delivery ${deliveryId}: ${report.status}; ${marked ? 'the delivery is marked failed' : 'no such delivery'}.`
+          : `Delivery status notification for delivery ${deliveryId} that reports no failure (${report.status}); nothing to do.`,
+        stage: 'decided',
+        decidedAt: new Date(),
+      });
     });
   }
 
@@ -103,6 +123,7 @@ export class MessagesService {
   async show(id: string, actor: Actor) {
     const message = await this.findVisible(id, actor);
     const deliveries = await this.deliveries.forMessages([id]);
+    const attempts = await this.deliveries.attemptsOf(deliveries.map((d) => d.id));
     return {
       ...this.summary(message),
       decision: message.decision,
@@ -124,6 +145,8 @@ export class MessagesService {
         attempts: d.attempts,
         nextAttemptAt: d.nextAttemptAt,
         lastResponse: d.lastResponse,
+        sentAt: d.sentAt,
+        attemptLog: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({ at: a.at, outcome: a.outcome, response: a.response })),
       })),
     };
   }

@@ -1,0 +1,75 @@
+// A real SMTP server (smtp-server) standing in for the outbound relay: records what it receives
+// and answers as a test scripts it (e.g. 451 twice, then 250).
+import { SMTPServer } from 'smtp-server';
+
+export interface SunkMessage {
+  from: string;
+  to: string[];
+  raw: Buffer;
+}
+
+export class Sink {
+  readonly messages: SunkMessage[] = [];
+  /** Answers to give, in order, before accepting: e.g. [451, 451]. A code per DATA, consumed. */
+  readonly script: number[] = [];
+  /** Refuse this recipient with this code, every time. */
+  readonly refuse = new Map<string, number>();
+  private server: SMTPServer | undefined;
+  port = 0;
+
+  async start(port = 0): Promise<this> {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      hideSTARTTLS: true,
+      disableReverseLookup: true,
+      logger: false,
+      onRcptTo: (address, _session, cb) => {
+        const code = this.refuse.get(address.address.toLowerCase());
+        if (code) return cb(Object.assign(new Error(code >= 500 ? 'No such user here' : 'Try again later'), { responseCode: code }));
+        cb();
+      },
+      onData: (stream, session, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const code = this.script.shift();
+          if (code) return cb(Object.assign(new Error(code >= 500 ? 'Rejected by the sink' : 'Sink busy, try again'), { responseCode: code }));
+          this.messages.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks),
+          });
+          cb(null, 'Ok: sunk');
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(port || this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const address = server.server.address();
+    this.port = typeof address === 'object' && address ? address.port : 0;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    // Cut open pooled connections too: a relay that is down answers nothing.
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const connection of (server as unknown as { connections: Set<{ close(): void }> }).connections ?? []) connection.close();
+    });
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  to(address: string): SunkMessage[] {
+    return this.messages.filter((m) => m.to.includes(address.toLowerCase()));
+  }
+}
