@@ -75,6 +75,8 @@ describe('parseConfig', () => {
     ['STAFF_EMAIL', 'staff'],
     ['ASTER_ROLES', 'api,mail'],
     ['DELIVERY_MAX_AGE', '3 days'],
+    ['REVISED_TRANSFER_POLICY_FROM', '2027-02-30'],
+    ['HOST_NAMESERVERS', 'ns1 example'],
     ['DELIVERY_MAX_AGE', '0h'],
   ])('refuses %s=%s with one line naming the variable and the expected form', (name, value) => {
     let error: unknown;

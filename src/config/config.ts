@@ -25,6 +25,10 @@ export interface AsterConfig {
   deliveryFirstRetryMs: number;
   roles: AsterRole[];
   logLevel: string;
+  /** From when ICANN's revised Transfer Policy applies (YYYY-MM-DD); unset until ICANN announces it. */
+  revisedTransferPolicyFrom: string | undefined;
+  /** The host's own nameservers (`*.example.net` for all under it): guidance warns when DNS is hosted there. */
+  hostNameservers: string[];
 }
 
 /** A configuration value that does not have the expected form; its message is one line. */
@@ -120,6 +124,24 @@ function mailbox(env: Env, name: string, fallback: string): string {
   return v;
 }
 
+function isoDay(env: Env, name: string): string | undefined {
+  const v = value(env, name);
+  if (v === undefined) return undefined;
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
+  if (!ok) throw new ConfigError(name, 'a date written YYYY-MM-DD', v);
+  return v;
+}
+
+function hostList(env: Env, name: string): string[] {
+  const v = value(env, name);
+  if (v === undefined) return [];
+  const hosts = v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const h of hosts) {
+    if (!HOSTNAME.test(h.replace(/^\*\./, ''))) throw new ConfigError(name, 'comma-separated host names, e.g. ns1.example.net,*.example.net', v);
+  }
+  return hosts;
+}
+
 /** Reads and checks every variable of the Contract table; throws ConfigError on the first bad one. */
 export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
   const mailDomain = (value(env, 'MAIL_DOMAIN') ?? 'notify.localhost').toLowerCase();
@@ -162,6 +184,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
     deliveryMaxAgeMs: duration(env, 'DELIVERY_MAX_AGE', '3d'),
     deliveryFirstRetryMs: duration(env, 'DELIVERY_FIRST_RETRY', '30s'),
     roles: roles as AsterRole[],
+    revisedTransferPolicyFrom: isoDay(env, 'REVISED_TRANSFER_POLICY_FROM'),
+    hostNameservers: hostList(env, 'HOST_NAMESERVERS'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

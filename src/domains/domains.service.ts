@@ -161,6 +161,12 @@ export class DomainsService {
     return domain;
   }
 
+  /** The domain behind a public guidance link (`/guide/domain/:token`), with its registrar, or null. */
+  async findByGuidanceToken(token: string): Promise<Domain | null> {
+    if (!/^[0-9a-f]{16,64}$/.test(token)) return null;
+    return this.domains.findOne({ where: { guidanceToken: token }, relations: { registrar: true } });
+  }
+
   /** The tracked domains among `names` (lowercase ASCII), in one query on the unique name index. */
   async findByAsciiNames(names: string[]): Promise<Domain[]> {
     if (names.length === 0) return [];
@@ -249,6 +255,7 @@ export class DomainsService {
       name: d.name,
       unicodeName: d.unicodeName,
       noticeAddress: `${d.name}@${this.config.mailDomain}`,
+      guidanceUrl: `${this.config.publicUrl}/guide/domain/${d.guidanceToken}`,
       clientId: d.clientId,
       registrar: d.registrar?.name ?? null,
       registrarId: d.registrarId,

@@ -1,0 +1,426 @@
+import { GuidanceDomain, TransferGuidance, transferGuidance } from './eligibility';
+import { PolicyRule, policyTable } from './policy-table';
+
+const day = (iso: string) => new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+
+const HOST_NAMESERVERS = ['ns1.artsites.test', 'ns2.artsites.test'];
+
+/** A healthy .com domain, registered long ago, expiring far in the future, DNS elsewhere. */
+function domain(overrides: Partial<GuidanceDomain> = {}): GuidanceDomain {
+  return {
+    name: 'lindapence.com',
+    registeredAt: day('2019-03-10'),
+    expiresAt: day('2028-03-10'),
+    lastTransferredAt: null,
+    registrantChangedAt: null,
+    statuses: ['ok'],
+    nameservers: ['ns1.otherdns.example', 'ns2.otherdns.example'],
+    autoRenew: true,
+    registrarName: 'Gandi',
+    registrarNotes: null,
+    ...overrides,
+  };
+}
+
+function guidance(
+  overrides: Partial<GuidanceDomain>,
+  at: string,
+  options: { rules?: PolicyRule[]; hostNameservers?: string[] } = {},
+): TransferGuidance {
+  return transferGuidance({
+    domain: domain(overrides),
+    at: day(at),
+    rules: options.rules ?? policyTable(),
+    hostNameservers: options.hostNameservers ?? HOST_NAMESERVERS,
+  });
+}
+
+const blocker = (g: TransferGuidance, code: string) => g.blockers.find((b) => b.code === code);
+const warning = (g: TransferGuidance, code: string) => g.warnings.find((w) => w.code === code);
+
+describe('transferGuidance', () => {
+  it('answers in the shape of the Contract', () => {
+    const g = guidance({}, '2026-11-25');
+    expect(Object.keys(g)).toEqual(
+      expect.arrayContaining(['domain', 'eligible', 'earliestTransferDate', 'blockers', 'steps', 'caveats']),
+    );
+    expect(g).toMatchObject({ domain: 'lindapence.com', eligible: true, earliestTransferDate: '2026-11-25', blockers: [] });
+    expect(g.steps.length).toBeGreaterThan(3);
+    expect(g.rules.every((r) => r.source.url.startsWith('http'))).toBe(true);
+  });
+
+  // Each dated blocker: the day before it starts, its first day, the day after, the day before it
+  // ends, the day it ends and the day after. `until` is the first day the domain is free of it.
+  describe.each([
+    {
+      code: 'lock_after_registration',
+      overrides: { registeredAt: day('2026-01-01') },
+      start: '2026-01-01',
+      until: '2026-03-02', // 60 days
+    },
+    {
+      code: 'lock_after_transfer',
+      overrides: { lastTransferredAt: day('2026-05-10') },
+      start: '2026-05-10',
+      until: '2026-07-09', // 60 days
+    },
+    {
+      code: 'lock_after_registrant_change',
+      overrides: { registrantChangedAt: day('2026-09-01') },
+      start: '2026-09-01',
+      until: '2026-10-31', // 60 days
+    },
+  ])('$code', ({ code, overrides, start, until }) => {
+    const shift = (iso: string, days: number) => new Date(day(iso).getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
+    it.each([
+      ['the day before it starts', shift(start, -1), false],
+      ['its first day', start, true],
+      ['the day after it starts', shift(start, 1), true],
+      ['the day before it ends', shift(until, -1), true],
+      ['the day it ends', until, false],
+      ['the day after it ends', shift(until, 1), false],
+    ])('on %s (%s) applies: %s', (_label, at, applies) => {
+      const g = guidance(overrides, at);
+      if (applies) {
+        expect(blocker(g, code)).toEqual({ code, message: expect.any(String), until });
+        expect(g.eligible).toBe(false);
+        expect(g.earliestTransferDate).toBe(until);
+        expect(g.steps[0]).toMatch(/^Wait until /);
+      } else {
+        expect(blocker(g, code)).toBeUndefined();
+        expect(g.eligible).toBe(true);
+        expect(g.earliestTransferDate).toBe(at);
+      }
+    });
+  });
+
+  describe('the lock after a change of registrant, opted out', () => {
+    it.each([
+      ['2026-08-31', false],
+      ['2026-09-01', true],
+      ['2026-09-02', true],
+      ['2026-10-30', true],
+      ['2026-10-31', false],
+      ['2026-11-01', false],
+    ])('on %s does not block, and warns: %s', (at, warns) => {
+      const g = guidance({ registrantChangedAt: day('2026-09-01'), registrantChangeOptOut: true }, at);
+      expect(blocker(g, 'lock_after_registrant_change')).toBeUndefined();
+      expect(g.eligible).toBe(true);
+      expect(Boolean(warning(g, 'registrant_change_lock_opted_out'))).toBe(warns);
+    });
+  });
+
+  it('counts a lock that ends during a day as ending with that day', () => {
+    const overrides = { registeredAt: day('2026-01-01T15:30:00Z') };
+    expect(blocker(guidance(overrides, '2026-03-02T20:00:00Z'), 'lock_after_registration')?.until).toBe('2026-03-03');
+    expect(blocker(guidance(overrides, '2026-03-03'), 'lock_after_registration')).toBeUndefined();
+  });
+
+  it('says "may" for today\'s 60-day locks and names the end date in plain words', () => {
+    const g = guidance({ registeredAt: day('2026-11-01') }, '2026-11-25');
+    expect(blocker(g, 'lock_after_registration')?.message).toBe(
+      "The domain was registered on 1 November 2026. Under ICANN's rules the registrar may refuse a move for 60 days after registration, and most registrars do, so it can move from 31 December 2026.",
+    );
+  });
+
+  describe('EPP statuses', () => {
+    it.each([
+      ['clientTransferProhibited', 'client_transfer_prohibited', '2026-11-25'],
+      ['serverTransferProhibited', 'server_transfer_prohibited', null],
+      ['pendingTransfer', 'pending_transfer', null],
+      ['pendingDelete', 'pending_delete', null],
+      ['redemptionPeriod', 'redemption_period', null],
+      ['pendingRestore', 'pending_restore', null],
+    ])('%s blocks as %s; earliest date %s', (status, code, earliest) => {
+      const g = guidance({ statuses: [status] }, '2026-11-25');
+      expect(g.blockers.map((b) => b.code)).toEqual([code]);
+      expect(blocker(g, code)?.until).toBeUndefined();
+      expect(g.eligible).toBe(false);
+      expect(g.earliestTransferDate).toBe(earliest);
+    });
+
+    it.each([['ok'], ['clientDeleteProhibited'], ['clientUpdateProhibited'], ['autoRenewPeriod'], ['addPeriod']])(
+      '%s does not block a transfer',
+      (status) => {
+        expect(guidance({ statuses: [status] }, '2026-11-25').eligible).toBe(true);
+      },
+    );
+
+    it.each([
+      ['client transfer prohibited'],
+      ['CLIENTTRANSFERPROHIBITED'],
+      ['https://icann.org/epp#clientTransferProhibited'],
+      ['  clientTransferProhibited '],
+    ])('reads the RDAP, upper-case and link forms: %p', (status) => {
+      expect(blocker(guidance({ statuses: [status] }, '2026-11-25'), 'client_transfer_prohibited')).toBeDefined();
+    });
+
+    it('asks the host to remove the client lock, and the registrar to do it within five days', () => {
+      const g = guidance({ statuses: ['clientTransferProhibited'] }, '2026-11-25');
+      expect(blocker(g, 'client_transfer_prohibited')?.message).toMatch(/ask us, your host, to remove it/);
+      expect(blocker(g, 'client_transfer_prohibited')?.message).toMatch(/within 5 days/);
+      expect(g.steps.some((s) => s.startsWith('Ask us to remove the transfer lock (clientTransferProhibited).'))).toBe(true);
+    });
+
+    it('treats pendingDelete during redemption as redemption (restore first), not as too late', () => {
+      const g = guidance({ statuses: ['redemptionPeriod', 'pendingDelete'], expiresAt: day('2026-10-01') }, '2026-11-25');
+      expect(g.blockers.map((b) => b.code)).toEqual(['redemption_period']);
+      expect(blocker(g, 'redemption_period')?.message).toMatch(/30-day redemption period/);
+      expect(g.steps.some((s) => s.includes('restore the domain from redemption'))).toBe(true);
+    });
+
+    it('says it is too late when pendingDelete stands alone', () => {
+      const g = guidance({ statuses: ['pendingDelete'], expiresAt: day('2026-09-01') }, '2026-11-25');
+      expect(g.blockers.map((b) => b.code)).toEqual(['pending_delete']);
+      expect(g.steps).toHaveLength(2);
+      expect(g.steps[1]).toMatch(/register it again/);
+    });
+  });
+
+  describe('expiry', () => {
+    const expiresAt = day('2026-12-31');
+    // expires_soon starts 14 days before expiry (17 December) and ends on expiry day, when the
+    // domain becomes expired.
+    it.each([
+      ['2026-12-16', undefined, false],
+      ['2026-12-17', 'expires_soon', false],
+      ['2026-12-18', 'expires_soon', false],
+      ['2026-12-30', 'expires_soon', false],
+      ['2026-12-31', undefined, true],
+      ['2027-01-01', undefined, true],
+    ])('on %s: warning %s, expired %s', (at, warningCode, expired) => {
+      const g = guidance({ expiresAt }, at);
+      expect(warning(g, 'expires_soon')?.code).toBe(warningCode);
+      expect(Boolean(blocker(g, 'expired'))).toBe(expired);
+      expect(g.eligible).toBe(!expired);
+      if (expired) {
+        expect(g.earliestTransferDate).toBe(at); // once renewed
+        expect(g.steps.some((s) => s.startsWith('Ask us to renew the domain'))).toBe(true);
+      }
+    });
+
+    it('explains that ICANN lets an expired gTLD move, but asks for a renewal first', () => {
+      const message = blocker(guidance({ expiresAt }, '2027-01-05'), 'expired')?.message;
+      expect(message).toMatch(/^The registration expired on 31 December 2026\./);
+      expect(message).toMatch(/ICANN does not let a registrar refuse a move just because a domain expired/);
+      expect(message).toMatch(/renew it first/);
+    });
+
+    it('adds a renewal step while the expiry is near, after the waits and before the preparation', () => {
+      const g = guidance({ expiresAt, registeredAt: day('2026-11-01') }, '2026-12-20');
+      expect(g.steps[0]).toMatch(/^Wait until 31 December 2026/);
+      expect(g.steps[1]).toBe('Ask us to renew the domain now: it expires on 31 December 2026, before a move could be finished.');
+      expect(guidance({ expiresAt }, '2026-12-16').steps.some((s) => s.startsWith('Ask us to renew'))).toBe(false);
+    });
+
+    it('mentions auto-renew when it is on', () => {
+      expect(warning(guidance({ expiresAt, autoRenew: true }, '2026-12-20'), 'expires_soon')?.message).toMatch(/Auto-renew is on/);
+      expect(warning(guidance({ expiresAt, autoRenew: false }, '2026-12-20'), 'expires_soon')?.message).not.toMatch(/Auto-renew/);
+    });
+
+    it('does not add "expired" to redemption or deletion', () => {
+      for (const statuses of [['redemptionPeriod'], ['pendingRestore'], ['pendingDelete']]) {
+        const g = guidance({ expiresAt, statuses }, '2027-02-01');
+        expect(blocker(g, 'expired')).toBeUndefined();
+      }
+    });
+  });
+
+  describe('earliest transfer date', () => {
+    it.each([
+      ['nothing blocks', {}, '2026-11-25'],
+      ['a lock and the client lock', { registeredAt: day('2026-11-01'), statuses: ['clientTransferProhibited'] }, '2026-12-31'],
+      ['two locks', { registeredAt: day('2026-11-01'), registrantChangedAt: day('2026-11-20') }, '2027-01-19'],
+      ['a lock and a registry lock', { registeredAt: day('2026-11-01'), statuses: ['serverTransferProhibited'] }, null],
+      ['an expired domain', { expiresAt: day('2026-11-01') }, '2026-11-25'],
+    ])('with %s is %s', (_label, overrides, expected) => {
+      expect(guidance(overrides as Partial<GuidanceDomain>, '2026-11-25').earliestTransferDate).toBe(expected);
+    });
+  });
+
+  describe('warnings', () => {
+    it.each([
+      ['the host\'s nameservers, in any case and with a trailing dot', ['NS1.ArtSites.test.', 'ns2.artsites.test'], HOST_NAMESERVERS, true],
+      ['a wildcard host pattern', ['ns9.artsites.test'], ['*.artsites.test'], true],
+      ['someone else\'s nameservers', ['ns1.otherdns.example'], HOST_NAMESERVERS, false],
+      ['a look-alike', ['ns1.artsites.test.evil.example'], ['*.artsites.test'], false],
+      ['no host nameservers configured', ['ns1.artsites.test'], [], false],
+    ])('dns_hosted_by_host with %s: %s', (_label, nameservers, hostNameservers, hosted) => {
+      const g = guidance({ nameservers }, '2026-11-25', { hostNameservers });
+      expect(Boolean(warning(g, 'dns_hosted_by_host'))).toBe(hosted);
+      expect(g.steps.some((s) => s.startsWith('Set up DNS at the new registrar'))).toBe(hosted);
+      expect(g.eligible).toBe(true);
+    });
+
+    it.each([
+      ['lindapence.com', true],
+      ['studio.art', true],
+      ['lindapence.co.uk', false],
+      ['lindapence.de', false],
+      ['lindapence.eu', false],
+    ])('transfer_adds_year for %s: %s', (name, adds) => {
+      expect(Boolean(warning(guidance({ name }, '2026-11-25'), 'transfer_adds_year'))).toBe(adds);
+    });
+
+    it.each([
+      ['2025-08-20', false, true],
+      ['2025-08-21', true, false],
+      ['2025-08-22', true, false],
+    ])('transfer_adds_year starts with the table on 21 August 2025: on %s %s (unknown rules: %s)', (at, adds, unknown) => {
+      const g = guidance({}, at);
+      expect(Boolean(warning(g, 'transfer_adds_year'))).toBe(adds);
+      expect(Boolean(warning(g, 'tld_rules_unknown'))).toBe(unknown);
+    });
+
+    it('warns that Aster has no rules for an unknown ccTLD, and still gives generic steps', () => {
+      const g = guidance({ name: 'studio.io' }, '2026-11-25');
+      expect(warning(g, 'tld_rules_unknown')?.message).toMatch(/no transfer rules for \.io domains/);
+      expect(g.steps.some((s) => s.startsWith('Ask us for the transfer code'))).toBe(true);
+    });
+
+    it('opens the caveats with the warnings', () => {
+      const g = guidance({ nameservers: ['ns1.artsites.test'], expiresAt: day('2026-12-01') }, '2026-11-25');
+      expect(g.caveats.slice(0, g.warnings.length)).toEqual(g.warnings.map((w) => w.message));
+      expect(g.warnings.map((w) => w.code)).toEqual(['expires_soon', 'transfer_adds_year', 'dns_hosted_by_host']);
+    });
+  });
+
+  describe('ccTLDs', () => {
+    it('.uk: no ICANN locks, a registrar-tag change and no transfer code', () => {
+      const g = guidance({ name: 'lindapence.co.uk', registeredAt: day('2026-11-20'), registrantChangedAt: day('2026-11-21') }, '2026-11-25');
+      expect(g.eligible).toBe(true);
+      expect(g.steps.some((s) => s.includes('registrar tag (also called IPS tag)'))).toBe(true);
+      expect(g.steps.some((s) => s.includes("change the domain's registrar tag") && s.includes('no transfer code is used'))).toBe(true);
+      expect(g.steps.some((s) => s.startsWith('Ask us for the'))).toBe(false);
+      expect(g.caveats.some((c) => c.includes('revised Transfer Policy'))).toBe(false);
+      expect(g.rules.map((r) => r.id)).toEqual(['nominet-registrar-tag']);
+      expect(g.steps[g.steps.length - 1]).not.toMatch(/transfer lock/);
+      expect(g.caveats.join(' ')).not.toMatch(/transfer code/);
+    });
+
+    it('.de: AuthInfo valid 30 days, immediate move, DENIC as fallback', () => {
+      const g = guidance({ name: 'atelier-linda.de', registeredAt: day('2026-11-20') }, '2026-11-25');
+      expect(g.eligible).toBe(true);
+      expect(g.steps.some((s) => s.startsWith('Ask us for the AuthInfo (provider transfer password).') && s.includes('valid for 30 days'))).toBe(true);
+      expect(g.steps.some((s) => s.includes('have DENIC create an AuthInfo'))).toBe(true);
+      expect(g.steps).toContain('The domain moves as soon as the new registrar submits a matching code.');
+    });
+
+    it('.eu: code valid 40 days, EURid as fallback', () => {
+      const g = guidance({ name: 'linda-maler.eu' }, '2026-11-25');
+      expect(g.steps.some((s) => s.startsWith('Ask us for the authorisation code.') && s.includes('valid for 40 days'))).toBe(true);
+      expect(g.steps.some((s) => s.includes('My .eu'))).toBe(true);
+    });
+  });
+
+  describe('steps', () => {
+    it('puts the registrar\'s notes right after unlocking and before asking for the code', () => {
+      const registrarNotes = 'Unlock under Domains > Transfer; the code is e-mailed to the account holder.';
+      const g = guidance({ registrarNotes, statuses: ['clientTransferProhibited'] }, '2026-11-25');
+      const unlock = g.steps.findIndex((s) => s.startsWith('Ask us to remove the transfer lock'));
+      const notes = g.steps.indexOf(`Notes for Gandi: ${registrarNotes}`);
+      const code = g.steps.findIndex((s) => s.startsWith('Ask us for the transfer code'));
+      expect([unlock, notes, code].every((i) => i >= 0)).toBe(true);
+      expect(notes).toBe(unlock + 1);
+      expect(code).toBe(notes + 1);
+    });
+
+    it('adds .uk registrar notes before the tag change', () => {
+      const g = guidance({ name: 'lindapence.co.uk', registrarNotes: 'Tag changes by support ticket only.' }, '2026-11-25');
+      const notes = g.steps.indexOf('Notes for Gandi: Tag changes by support ticket only.');
+      const tag = g.steps.findIndex((s) => s.startsWith("Ask us to change the domain's registrar tag"));
+      expect(notes).toBeGreaterThan(0);
+      expect(tag).toBe(notes + 1);
+    });
+
+    it('orders a gTLD move: prepare, unlock, code, start, confirmation, wait, check', () => {
+      const g = guidance({}, '2026-11-25');
+      const prefixes = [
+        'Check that the registrant (owner) e-mail address on the domain reaches you',
+        'Choose the new registrar and open an account there in your own name',
+        'Make sure the transfer lock is off',
+        'Ask us for the transfer code',
+        'Start the move at the new registrar',
+        'Within 24 hours the current registrar e-mails the registrant to confirm the move',
+        'The move completes within 5 days at most',
+        'When the move is complete, log in at the new registrar',
+      ];
+      expect(g.steps).toHaveLength(prefixes.length);
+      prefixes.forEach((prefix, i) => expect(g.steps[i].startsWith(prefix)).toBe(true));
+    });
+  });
+
+  describe('caveats', () => {
+    it('says the registrant alone approves, citing the Transfer Policy section', () => {
+      const g = guidance({}, '2026-11-25');
+      expect(g.caveats.some((c) => c.startsWith('Only the registrant can approve or refuse a move (ICANN Transfer Policy, section I.A.1.1).'))).toBe(true);
+    });
+
+    it('mentions the adopted but not yet effective revised policy for gTLDs', () => {
+      const g = guidance({}, '2026-11-25');
+      expect(g.caveats.some((c) => c.includes('It is not in force yet and no start date has been announced'))).toBe(true);
+    });
+  });
+
+  describe('a future rule: the revised Transfer Policy configured from 1 March 2027', () => {
+    const rules = policyTable({ revisedTransferPolicyFrom: '2027-03-01' });
+    const at = (iso: string, overrides: Partial<GuidanceDomain>) => guidance(overrides, iso, { rules });
+
+    it.each([
+      // Registered 15 January 2027: 60 days would end on 16 March, but from 1 March the 30-day
+      // lock applies, which ended on 14 February.
+      ['2027-02-28', { registeredAt: day('2027-01-15') }, 'lock_after_registration', '2027-03-01'],
+      ['2027-03-01', { registeredAt: day('2027-01-15') }, 'lock_after_registration', undefined],
+      ['2027-03-02', { registeredAt: day('2027-01-15') }, 'lock_after_registration', undefined],
+      // Registered 20 February 2027: still locked under the new rule, until 22 March.
+      ['2027-02-28', { registeredAt: day('2027-02-20') }, 'lock_after_registration', '2027-03-22'],
+      ['2027-03-01', { registeredAt: day('2027-02-20') }, 'lock_after_registration', '2027-03-22'],
+      ['2027-03-21', { registeredAt: day('2027-02-20') }, 'lock_after_registration', '2027-03-22'],
+      ['2027-03-22', { registeredAt: day('2027-02-20') }, 'lock_after_registration', undefined],
+      // Moved 10 February 2027: the new 30-day lock after a transfer ends on 12 March.
+      ['2027-02-28', { lastTransferredAt: day('2027-02-10') }, 'lock_after_transfer', '2027-03-12'],
+      ['2027-03-12', { lastTransferredAt: day('2027-02-10') }, 'lock_after_transfer', undefined],
+      // Registrant changed 20 February 2027: the lock disappears with the old policy.
+      ['2027-02-28', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', '2027-03-01'],
+      ['2027-03-01', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', undefined],
+      ['2027-03-02', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', undefined],
+    ])('on %s with %o: %s until %s', (iso, overrides, code, until) => {
+      expect(blocker(at(iso, overrides), code)?.until).toBe(until);
+    });
+
+    it('says when the new rules shorten a lock', () => {
+      const message = blocker(at('2027-02-28', { registeredAt: day('2027-01-15') }), 'lock_after_registration')?.message;
+      expect(message).toMatch(/so it can move from 1 March 2027, when new ICANN rules take over\.$/);
+    });
+
+    it('switches the steps to a single-use 14-day code on its date', () => {
+      const code = (g: TransferGuidance) => g.steps.find((s) => s.startsWith('Ask us for the transfer code'));
+      expect(code(at('2027-02-28', {}))).not.toMatch(/valid for/);
+      expect(code(at('2027-03-01', {}))).toMatch(/valid for 14 days and works only once/);
+      expect(code(at('2027-03-02', {}))).toMatch(/valid for 14 days and works only once/);
+    });
+
+    it('announces the change beforehand, and no longer afterwards', () => {
+      const before = at('2027-02-28', {}).caveats.find((c) => c.startsWith('From 1 March 2027 the rules for .com change.'));
+      expect(before).toMatch(/Transfer Authorization Code \(TAC\) is valid for 14 days/);
+      expect(before).toMatch(/No longer in force: After a change of registrant/);
+      expect(at('2027-03-01', {}).caveats.some((c) => c.startsWith('From '))).toBe(false);
+      expect(at('2027-02-28', {}).caveats.some((c) => c.includes('no start date has been announced'))).toBe(false);
+    });
+
+    it('leaves ccTLDs alone', () => {
+      const g = at('2027-03-01', { name: 'atelier-linda.de' });
+      expect(g.steps.some((s) => s.includes('valid for 30 days'))).toBe(true);
+    });
+  });
+
+  it('refuses an invalid date', () => {
+    expect(() => transferGuidance({ domain: domain(), at: new Date('nope'), rules: policyTable() })).toThrow(RangeError);
+  });
+
+  it('ignores invalid record dates rather than inventing locks', () => {
+    const g = guidance({ registeredAt: new Date('nope'), expiresAt: new Date('nope') }, '2026-11-25');
+    expect(g.eligible).toBe(true);
+  });
+});

@@ -1,0 +1,85 @@
+// Transfer guidance through the front door: public topics, per-domain answers for staff and the
+// client that owns the domain, and the server-rendered pages behind the unguessable links.
+import { seedClient, tokenFor, type SeededClient } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('transfer guidance', () => {
+  let t: TestApp;
+  let linda: SeededClient;
+
+  beforeAll(async () => {
+    t = await startTestApp({ PUBLIC_URL: 'https://domains.artsites.test' });
+    linda = await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }], domains: [] });
+    await seedClient(t, { name: 'Omar Haddad Ceramics', contacts: [{ name: 'Omar', email: 'omar@haddad.test' }], domains: ['omarhaddad.eu'] });
+    await t
+      .http()
+      .post('/api/domains')
+      .set('Authorization', t.adminAuth)
+      .send({ name: 'lindapence.com', clientId: linda.id, registrar: 'Gandi', registeredAt: '2019-03-01', expiresAt: '2027-03-01', statuses: ['clientTransferProhibited'] })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/domains')
+      .set('Authorization', t.adminAuth)
+      .send({ name: 'lindapence.org', clientId: linda.id, registeredAt: '2026-11-01', expiresAt: '2027-11-01' })
+      .expect(201);
+  });
+  afterAll(() => t.close());
+
+  it('lists the topics publicly and serves each in Markdown', async () => {
+    const list = await t.http().get('/api/guidance').expect(200);
+    expect(list.body.length).toBeGreaterThanOrEqual(5);
+    for (const { slug, title } of list.body) {
+      const topic = await t.http().get(`/api/guidance/${slug}`).expect(200);
+      expect(topic.body).toMatchObject({ slug, title, markdown: expect.stringMatching(/Sources/) });
+    }
+    await t.http().get('/api/guidance/nothing-here').expect(404);
+  });
+
+  it('answers for a domain and a date, with blockers and their end dates', async () => {
+    const res = await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=2026-11-25').set('Authorization', t.adminAuth).expect(200);
+    expect(res.body).toMatchObject({ domain: 'lindapence.com', eligible: false, blockers: [expect.objectContaining({ code: 'client_transfer_prohibited' })] });
+    expect(res.body.steps.length).toBeGreaterThan(2);
+    expect(Array.isArray(res.body.caveats)).toBe(true);
+
+    const young = await t.http().get('/api/domains/lindapence.org/transfer-guidance?at=2026-11-25').set('Authorization', t.adminAuth).expect(200);
+    const lock = young.body.blockers.find((b: { code: string }) => b.code === 'lock_after_registration');
+    expect(lock).toBeDefined();
+    expect(lock.until).toMatch(/^2026-12-3\d$|^2027-01-0\d$/);
+    const later = await t.http().get(`/api/domains/lindapence.org/transfer-guidance?at=${lock.until}`).set('Authorization', t.adminAuth).expect(200);
+    expect(later.body.blockers.map((b: { code: string }) => b.code)).not.toContain('lock_after_registration');
+  });
+
+  it('checks the date and the domain', async () => {
+    const bad = await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=soon').set('Authorization', t.adminAuth).expect(400);
+    expect(bad.body.errors[0].field).toBe('at');
+    await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=2026-02-30').set('Authorization', t.adminAuth).expect(400);
+    await t.http().get('/api/domains/unknown-domain.com/transfer-guidance').set('Authorization', t.adminAuth).expect(404);
+  });
+
+  it('lets a client read the guidance of its own domains only', async () => {
+    const lindaToken = await tokenFor(t, 'client', linda.id);
+    await t.http().get('/api/domains/lindapence.com/transfer-guidance').set('Authorization', lindaToken).expect(200);
+    await t.http().get('/api/domains/omarhaddad.eu/transfer-guidance').set('Authorization', lindaToken).expect(404);
+    await t.http().get('/api/domains/lindapence.com/transfer-guidance').expect(401);
+  });
+
+  it('serves the topics and each domain\'s guidance as pages, the latter behind an unguessable link', async () => {
+    const index = await t.http().get('/guide').expect(200);
+    expect(index.headers['content-type']).toContain('text/html');
+    expect(index.text).toContain('<html lang="en">');
+    const topic = await t.http().get('/guide/moving-a-domain').expect(200);
+    expect(topic.text).toMatch(/<h1[^>]*>/);
+    await t.http().get('/guide/nothing-here').expect(404);
+
+    const domain = await t.http().get('/api/domains/lindapence.com').set('Authorization', t.adminAuth).expect(200);
+    expect(domain.body.guidanceUrl).toMatch(/^https:\/\/domains\.artsites\.test\/guide\/domain\/[0-9a-f]{36}$/);
+    const path = new URL(domain.body.guidanceUrl).pathname;
+    const page = await t.http().get(path).expect(200);
+    expect(page.text).toContain('lindapence.com');
+    expect(page.text).toContain('cannot be moved today');
+    expect(page.headers['cache-control']).toBe('no-store');
+    await t.http().get('/guide/domain/0123456789abcdef0123456789abcdef0123').expect(404);
+    await t.http().get('/guide/domain/not-a-token').expect(404);
+  });
+});
