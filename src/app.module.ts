@@ -12,6 +12,7 @@ import { AsterConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { DomainsModule } from './domains/domains.module';
+import { GuidanceModule } from './guidance/guidance.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { RegistrarsModule } from './registrars/registrars.module';
@@ -56,6 +57,7 @@ export class AppModule {
         ClientsModule,
         RegistrarsModule,
         DomainsModule,
+        GuidanceModule,
         HealthModule,
         MailModule,
       ],
