@@ -60,6 +60,7 @@ describe('domains API', () => {
         name: 'lindapence.com',
         unicodeName: 'lindapence.com',
         noticeAddress: 'lindapence.com@notify.artsites.test',
+        guidanceUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:3000\/guide\/domain\/[0-9a-f]{36}$/),
         clientId: linda,
         registrar: 'Gandi',
         registrarId: expect.stringMatching(/^[0-9a-f-]{36}$/),
