@@ -71,6 +71,7 @@ describe('domains API', () => {
         statuses: ['clientTransferProhibited', 'clientDeleteProhibited'],
         nameservers: ['ns1.example.net', 'ns2.example.net'],
         autoRenew: true,
+        registrantChangeOptOut: false,
         state: 'active',
         notes: 'Renewed by the host every March.',
         lastNoticeAt: null,

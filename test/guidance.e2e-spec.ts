@@ -50,6 +50,16 @@ describe('transfer guidance', () => {
     expect(later.body.blockers.map((b: { code: string }) => b.code)).not.toContain('lock_after_registration');
   });
 
+  it('lifts the lock after a change of registrant when the registrant opted out of it', async () => {
+    await t.http().patch('/api/domains/lindapence.com').set('Authorization', t.adminAuth).send({ registrantChangedAt: '2026-11-10', statuses: [] }).expect(200);
+    const locked = await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=2026-11-25').set('Authorization', t.adminAuth).expect(200);
+    expect(locked.body.blockers.map((b: { code: string }) => b.code)).toContain('lock_after_registrant_change');
+    await t.http().patch('/api/domains/lindapence.com').set('Authorization', t.adminAuth).send({ registrantChangeOptOut: true }).expect(200);
+    const free = await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=2026-11-25').set('Authorization', t.adminAuth).expect(200);
+    expect(free.body.blockers.map((b: { code: string }) => b.code)).not.toContain('lock_after_registrant_change');
+    await t.http().patch('/api/domains/lindapence.com').set('Authorization', t.adminAuth).send({ registrantChangedAt: null, registrantChangeOptOut: false, statuses: ['clientTransferProhibited'] }).expect(200);
+  });
+
   it('checks the date and the domain', async () => {
     const bad = await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=soon').set('Authorization', t.adminAuth).expect(400);
     expect(bad.body.errors[0].field).toBe('at');

@@ -60,6 +60,13 @@ export class Domain {
   @Column({ type: 'varchar', length: 32, default: 'active' })
   state: DomainState;
 
+  /**
+   * The registrant opted out of the 60-day lock before its last change of registrant (ICANN
+   * Transfer Policy as updated 2025), so that change does not block a transfer.
+   */
+  @Column({ type: 'boolean', default: false })
+  registrantChangeOptOut: boolean;
+
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 

@@ -31,6 +31,7 @@ export interface DomainChanges {
   statuses?: string[];
   nameservers?: string[];
   autoRenew?: boolean | null;
+  registrantChangeOptOut?: boolean;
   state?: DomainState;
   notes?: string | null;
 }
@@ -51,6 +52,7 @@ const CHANGEABLE: Record<Exclude<keyof DomainChanges, 'registrar'> | 'registrarI
   statuses: sameList,
   nameservers: sameList,
   autoRenew: Object.is,
+  registrantChangeOptOut: Object.is,
   state: Object.is,
   notes: Object.is,
 };
@@ -65,6 +67,7 @@ const NEW_DOMAIN = {
   statuses: [],
   nameservers: [],
   autoRenew: null,
+  registrantChangeOptOut: false,
   state: 'active',
   notes: null,
   lastNoticeAt: null,
@@ -108,6 +111,7 @@ export class DomainsService {
         clientId: dto.clientId,
         registrar,
         autoRenew: dto.autoRenew ?? null,
+        registrantChangeOptOut: dto.registrantChangeOptOut ?? false,
         state: dto.state ?? 'active',
         notes: dto.notes ?? null,
       };
@@ -192,6 +196,7 @@ export class DomainsService {
         changes.registrar = dto.registrar === null ? null : await this.registrars.findOrCreateByName(manager, dto.registrar, actor);
       }
       if (dto.autoRenew !== undefined) changes.autoRenew = dto.autoRenew;
+      if (dto.registrantChangeOptOut !== undefined && dto.registrantChangeOptOut !== null) changes.registrantChangeOptOut = dto.registrantChangeOptOut;
       if (dto.state) changes.state = dto.state;
       if (dto.notes !== undefined) changes.notes = dto.notes;
       return this.view(await this.write(manager, actor, 'update', domain, null, changes));
@@ -266,6 +271,7 @@ export class DomainsService {
       statuses: d.statuses,
       nameservers: d.nameservers,
       autoRenew: d.autoRenew,
+      registrantChangeOptOut: d.registrantChangeOptOut,
       state: d.state,
       notes: d.notes,
       lastNoticeAt: d.lastNoticeAt,

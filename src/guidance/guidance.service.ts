@@ -50,6 +50,7 @@ export class GuidanceService {
         autoRenew: domain.autoRenew,
         registrarName: domain.registrar?.name ?? null,
         registrarNotes: domain.registrar?.notes ?? null,
+        registrantChangeOptOut: domain.registrantChangeOptOut,
       },
       at,
       rules: this.rules,

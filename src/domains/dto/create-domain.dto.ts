@@ -76,6 +76,11 @@ export class CreateDomainDto {
   @IsBoolean()
   autoRenew?: boolean | null;
 
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'The registrant opted out of the transfer lock before the last change of registrant' })
+  @IsOptional()
+  @IsBoolean()
+  registrantChangeOptOut?: boolean;
+
   @ApiPropertyOptional({ enum: DOMAIN_STATES, default: 'active' })
   @ValidateIf((_o, value) => value !== undefined)
   @IsIn(DOMAIN_STATES as unknown as string[], { message: `state must be one of ${DOMAIN_STATES.join(', ')}` })

@@ -21,6 +21,7 @@ export class DomainDto {
   @ApiProperty({ type: [String], enum: EPP_STATUS_CODES }) statuses: string[];
   @ApiProperty({ type: [String], example: ['ns1.example.net'] }) nameservers: string[];
   @ApiProperty({ type: Boolean, nullable: true }) autoRenew: boolean | null;
+  @ApiProperty({ type: Boolean }) registrantChangeOptOut: boolean;
   @ApiProperty({ enum: DOMAIN_STATES }) state: DomainState;
   @ApiProperty({ type: String, nullable: true }) notes: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When registrar mail about the domain last reached Aster' })
