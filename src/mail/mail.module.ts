@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainsModule } from '../domains/domains.module';
+import { RegistrarsModule } from '../registrars/registrars.module';
 import { DeliveriesService } from './delivery/deliveries.service';
 import { DeliveryAttempt } from './delivery/delivery-attempt.entity';
 import { Delivery } from './delivery/delivery.entity';
@@ -18,7 +19,7 @@ import { MessagesService } from './messages/messages.service';
 
 /** The registrar-mail relay: SMTP intake, routing pipeline, deliveries and the staff message API. */
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), DomainsModule],
+  imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), DomainsModule, RegistrarsModule],
   controllers: [MessagesController, WelcomeController],
   providers: [MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
   exports: [SmtpReceiver, IntakePipeline, DeliveryWorker],

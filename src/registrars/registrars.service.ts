@@ -128,6 +128,15 @@ export class RegistrarsService {
   }
 
   /**
+   * Whether `domain` (a registrable name in lowercase ASCII, e.g. a From address's) is one of a
+   * known registrar's sender domains: what sender verification asks once per message.
+   */
+  async isRegistrarSenderDomain(domain: string): Promise<boolean> {
+    const rows: { known: boolean }[] = await this.db.query('SELECT EXISTS (SELECT 1 FROM registrar WHERE $1 = ANY("senderDomains")) AS known', [domain]);
+    return rows[0]?.known === true;
+  }
+
+  /**
    * The registrar a domain or CSV row names: by id when `name` is a registrar's UUID, otherwise by
    * name regardless of case, created (and audited) when new. Runs in the caller's transaction.
    * Two callers creating the same new name at once both get the one row (INSERT … ON CONFLICT).

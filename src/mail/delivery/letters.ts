@@ -75,7 +75,9 @@ export class Letters {
     const { to, client } = await this.recipient(d);
     const domains = await this.noticeDomains(d.domains);
     const parsed = await simpleParser(raw.raw, { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true });
-    const unverifiedSender = this.config.senderVerification === 'flag' && (message.authResults as { verified?: boolean } | null)?.verified === false;
+    // Any copy of mail that failed verification carries the warning: forwarded under `flag`, or
+    // released by staff after `enforce` held it.
+    const unverifiedSender = (message.authResults as { verified?: boolean } | null)?.verified === false;
     const original = {
       subject: parsed.subject ?? message.subject ?? '',
       from: parsed.from?.text ?? message.fromHeader,

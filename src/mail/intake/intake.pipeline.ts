@@ -6,6 +6,7 @@ import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { JobQueue } from '../../database/job-queue';
 import { DomainsService } from '../../domains/domains.service';
+import { RegistrarsService } from '../../registrars/registrars.service';
 import { DELIVER_QUEUE } from '../delivery/queues';
 import { MessagesService } from '../messages/messages.service';
 import { bounceDeliveryId, readBounce } from './bounce';
@@ -15,7 +16,13 @@ import { loopReason } from './loop';
 import { aliasDomains, extractCandidates } from './match';
 import { parse, type ParsedMessage } from './parse';
 import { ROUTE_QUEUE } from './queues';
-import { verify } from './verify';
+import { retryDelay, verify } from './verify';
+
+interface RouteJob {
+  messageId: string;
+  /** How many times sender verification has been put off for want of DNS (enforce mode). */
+  verifyAttempt?: number;
+}
 
 @Injectable()
 export class IntakePipeline implements OnApplicationBootstrap {
@@ -26,11 +33,12 @@ export class IntakePipeline implements OnApplicationBootstrap {
     private readonly jobs: JobQueue,
     private readonly messages: MessagesService,
     private readonly domains: DomainsService,
+    private readonly registrars: RegistrarsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.define(ROUTE_QUEUE);
-    await this.jobs.work<{ messageId: string }>(ROUTE_QUEUE.name, ({ messageId }) => this.route(messageId), { batchSize: 8 });
+    await this.jobs.work<RouteJob>(ROUTE_QUEUE.name, ({ messageId, verifyAttempt }) => this.route(messageId, verifyAttempt), { batchSize: 8 });
   }
 
   /** Wake the local worker: a message was just stored. */
@@ -38,10 +46,12 @@ export class IntakePipeline implements OnApplicationBootstrap {
     this.jobs.nudge(ROUTE_QUEUE.name);
   }
 
-  async route(id: string): Promise<void> {
+  async route(id: string, verifyAttempt = 0): Promise<void> {
     const stored = await this.messages.loadForRouting(id);
     if (!stored) return; // already decided (a repeated job) or gone
     const { message, raw } = stored;
+    // Staff may discard a message while its routing waits for DNS (verify.ts): it stays discarded.
+    if (message.status === 'discarded') return;
 
     // A delivery status notification for one of our letters is not registrar mail.
     const bounced = message.envelopeTo.map((to) => bounceDeliveryId(to, this.config.mailDomain)).find(Boolean);
@@ -64,7 +74,14 @@ export class IntakePipeline implements OnApplicationBootstrap {
       return;
     }
     const mail = parsed.message;
-    const verification = verify(raw, this.config.senderVerification);
+    const verification = await verify(raw, message, this.config, this.registrars);
+    const retryIn = retryDelay(verification, verifyAttempt);
+    if (retryIn !== undefined) {
+      // enforce, and DNS left the check open: route it again later rather than hold it (verify.ts).
+      await this.jobs.send(ROUTE_QUEUE.name, { messageId: id, verifyAttempt: verifyAttempt + 1 } satisfies RouteJob, { startAfter: retryIn });
+      this.logger.warn(`${id}: ${verification.results?.reason} Routing again in ${retryIn} s.`);
+      return;
+    }
     const matched = await this.match(message.envelopeTo, mail);
     const { kind } = classify(mail.subject, mail.text);
     const loop = loopReason(mail.headers);
