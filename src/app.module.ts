@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
@@ -7,6 +8,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { AsterExceptionFilter } from './common/exception.filter';
+import { AuthFailureLimiter, HttpRateLimitGuard, httpThrottlers } from './common/rate-limits';
 import type { AsterConfig } from './config/config';
 import { AsterConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
@@ -15,6 +17,7 @@ import { DomainsModule } from './domains/domains.module';
 import { GuidanceModule } from './guidance/guidance.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RegistrarsModule } from './registrars/registrars.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -27,6 +30,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AsterConfigModule.forRoot(config),
+        ThrottlerModule.forRoot(httpThrottlers(config.http)),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
@@ -60,8 +64,15 @@ export class AppModule {
         GuidanceModule,
         HealthModule,
         MailModule,
+        MetricsModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: AsterExceptionFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: AsterExceptionFilter },
+        { provide: AuthFailureLimiter, useFactory: () => new AuthFailureLimiter(config.http.authFailuresPerMinute) },
+        // Global guards run in the order their modules are scanned, and this module comes first: the
+        // rate limits run before AuthModule's AuthGuard (test/http-edge.e2e-spec.ts proves it).
+        { provide: APP_GUARD, useClass: HttpRateLimitGuard },
+      ],
     };
   }
 }

@@ -1,15 +1,27 @@
-// What both main.ts and the tests apply to the Nest application before it listens.
+// What both main.ts and the tests apply to the Nest application before it listens, the HTTP
+// edge included: security headers, CORS (only when configured), body limits. (The rate limits are
+// a global guard of AppModule.)
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { corsOptions, securityHeaders } from './common/http-edge';
 import { validationPipe } from './common/validation';
+import { ASTER_CONFIG } from './config/config.module';
+import type { AsterConfig } from './config/config';
 
 export function setupApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  const config = app.get<AsterConfig>(ASTER_CONFIG);
   express.useLogger(app.get(Logger));
   express.disable('x-powered-by');
+  // Behind a proxy, req.ip (which the rate limits count by) is the client's only if the proxy is trusted.
+  if (config.http.trustProxy !== undefined) express.set('trust proxy', config.http.trustProxy);
   express.set('query parser', 'extended');
+  express.use(helmet(securityHeaders(config)));
+  const cors = corsOptions(config);
+  if (cors) express.enableCors(cors);
   express.useBodyParser('json', { limit: '1mb' });
   express.useBodyParser('text', { type: ['text/csv', 'text/plain'], limit: '10mb' });
   app.useGlobalPipes(validationPipe());

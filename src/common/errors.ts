@@ -7,7 +7,7 @@ export interface FieldError {
   message: string;
 }
 
-export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable';
 
 export abstract class AsterError extends Error {
   abstract readonly code: ErrorCode;
@@ -52,6 +52,17 @@ export class ConflictError extends AsterError {
   }
 }
 
+/** Too many requests from one caller; `retryAfterSeconds` becomes the Retry-After header. */
+export class RateLimitedError extends AsterError {
+  readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 export class UnavailableError extends AsterError {
   readonly code = 'unavailable';
   constructor(message: string) {
@@ -66,5 +77,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
   unavailable: 503,
 };

@@ -1,9 +1,11 @@
 // Turns every error into the Contract's error body `{ statusCode, message, errors? }`.
-// User mistakes never become a 500, and no stack trace ever reaches a client.
+// User mistakes never become a 500, and no stack trace ever reaches a client. A refused bearer
+// token is counted here against its address (rate-limits.ts), since here every refusal passes.
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { AsterError, HTTP_STATUS, InvalidError, type FieldError } from './errors';
+import { AsterError, HTTP_STATUS, InvalidError, RateLimitedError, UnauthenticatedError, type FieldError } from './errors';
+import { AuthFailureLimiter, presentedToken } from './rate-limits';
 
 export interface ErrorBody {
   statusCode: number;
@@ -21,14 +23,33 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
   '22001': { status: 400, message: 'A value is too long' },
 };
 
+/**
+ * What body-parser's errors (which Nest turns into HttpExceptions) say to a client: in Aster's
+ * words, without echoing a piece of the body or the parser's internals.
+ */
+const BODY_ERRORS: Record<string, (cause: { limit?: number }) => string> = {
+  'entity.parse.failed': () => 'The request body is not valid JSON',
+  'entity.too.large': (cause) => `The request body is larger than the limit of ${cause.limit ?? '?'} bytes for its type`,
+  'request.aborted': () => 'The request body was not received in full',
+};
+
 @Catch()
 export class AsterExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly authFailures: AuthFailureLimiter) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="aster"');
+    if (body.statusCode === 401) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="aster"');
+      const request = http.getRequest<Request>();
+      const token = presentedToken(request);
+      if (exception instanceof UnauthenticatedError && token !== undefined) this.authFailures.record(request.ip, token);
+    }
+    if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 
@@ -40,6 +61,9 @@ export class AsterExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      const cause = exception.cause as { type?: string; limit?: number } | undefined;
+      const bodyError = typeof cause?.type === 'string' ? BODY_ERRORS[cause.type] : undefined;
+      if (bodyError && status < 500) return { statusCode: status, message: bodyError(cause!) };
       const res = exception.getResponse();
       const message =
         typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message)

@@ -15,12 +15,69 @@ describe('parseConfig', () => {
       adminToken: undefined,
       senderVerification: 'flag',
       dnsServers: [],
+      dnsTimeoutMs: 2000,
       maxMessageBytes: 26214400,
       publicUrl: 'http://127.0.0.1:3000',
       staffEmail: undefined,
       deliveryMaxAgeMs: 3 * 86_400_000,
       roles: ['api', 'smtp', 'worker'],
     });
+  });
+
+  it('has defaults for the limits of both doors that a real deployment wants', () => {
+    const c = parseConfig({});
+    expect(c.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      ratePerMinute: 300,
+      tokenRatePerMinute: 6000,
+      authFailuresPerMinute: 10,
+      corsOrigins: [],
+      trustProxy: undefined,
+    });
+    expect(c.smtp).toEqual({
+      host: '127.0.0.1',
+      port: 2525,
+      maxConnections: 100,
+      maxConnectionsPerAddress: 10,
+      messagesPerMinute: 60,
+      idleTimeoutMs: 60_000,
+      sessionTimeoutMs: 600_000,
+      tls: undefined,
+    });
+  });
+
+  it('reads the limits, CORS origins, proxies and TLS files', () => {
+    const c = parseConfig({
+      HTTP_RATE_PER_MINUTE: '100',
+      HTTP_TOKEN_RATE_PER_MINUTE: '1000',
+      HTTP_AUTH_FAILURES_PER_MINUTE: '5',
+      CORS_ORIGINS: 'https://admin.artsites.test, http://localhost:5173/',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8',
+      SMTP_MAX_CONNECTIONS: '500',
+      SMTP_MAX_CONNECTIONS_PER_ADDRESS: '3',
+      SMTP_RATE_PER_MINUTE: '20',
+      SMTP_IDLE_TIMEOUT: '30s',
+      SMTP_SESSION_TIMEOUT: '5m',
+      TLS_CERT: '/etc/aster/tls/cert.pem',
+      TLS_KEY: '/etc/aster/tls/key.pem',
+    });
+    expect(c.http).toMatchObject({
+      ratePerMinute: 100,
+      tokenRatePerMinute: 1000,
+      authFailuresPerMinute: 5,
+      corsOrigins: ['https://admin.artsites.test', 'http://localhost:5173'],
+      trustProxy: ['loopback', '10.0.0.0/8', 'fd00::/8'],
+    });
+    expect(c.smtp).toMatchObject({
+      maxConnections: 500,
+      maxConnectionsPerAddress: 3,
+      messagesPerMinute: 20,
+      idleTimeoutMs: 30_000,
+      sessionTimeoutMs: 300_000,
+      tls: { certFile: '/etc/aster/tls/cert.pem', keyFile: '/etc/aster/tls/key.pem' },
+    });
+    expect(parseConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
   });
 
   it('reads every variable', () => {
@@ -38,6 +95,7 @@ describe('parseConfig', () => {
       ADMIN_TOKEN: 'a-very-long-admin-secret',
       SENDER_VERIFICATION: 'enforce',
       DNS_SERVERS: '127.0.0.1:5353, [::1]:53',
+      DNS_TIMEOUT_MS: '500',
       MAX_MESSAGE_BYTES: '1048576',
       PUBLIC_URL: 'https://domains.artsites.test/',
       STAFF_EMAIL: 'staff@artsites.test',
@@ -49,6 +107,7 @@ describe('parseConfig', () => {
       adminMailbox: 'domains',
       smtp: { host: '::', port: 25 },
       dnsServers: ['127.0.0.1:5353', '[::1]:53'],
+      dnsTimeoutMs: 500,
       publicUrl: 'https://domains.artsites.test',
       roles: ['smtp', 'worker'],
       senderVerification: 'enforce',
@@ -70,6 +129,9 @@ describe('parseConfig', () => {
     ['ADMIN_TOKEN', 'short'],
     ['SENDER_VERIFICATION', 'strict'],
     ['DNS_SERVERS', 'dns.example:53'],
+    ['DNS_TIMEOUT_MS', '2s'],
+    ['DNS_TIMEOUT_MS', '0'],
+    ['DNS_TIMEOUT_MS', '60000'],
     ['MAX_MESSAGE_BYTES', '25MB'],
     ['PUBLIC_URL', 'ftp://x'],
     ['STAFF_EMAIL', 'staff'],
@@ -78,6 +140,21 @@ describe('parseConfig', () => {
     ['REVISED_TRANSFER_POLICY_FROM', '2027-02-30'],
     ['HOST_NAMESERVERS', 'ns1 example'],
     ['DELIVERY_MAX_AGE', '0h'],
+    ['HTTP_RATE_PER_MINUTE', '0'],
+    ['HTTP_TOKEN_RATE_PER_MINUTE', 'lots'],
+    ['HTTP_AUTH_FAILURES_PER_MINUTE', '-1'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'https://admin.artsites.test/path'],
+    ['CORS_ORIGINS', 'admin.artsites.test'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['SMTP_MAX_CONNECTIONS', '0'],
+    ['SMTP_MAX_CONNECTIONS_PER_ADDRESS', '1.5'],
+    ['SMTP_RATE_PER_MINUTE', 'none'],
+    ['SMTP_IDLE_TIMEOUT', '60'],
+    ['SMTP_SESSION_TIMEOUT', '0m'],
+    ['TLS_CERT', '/etc/aster/tls/cert.pem'],
+    ['TLS_KEY', '/etc/aster/tls/key.pem'],
   ])('refuses %s=%s with one line naming the variable and the expected form', (name, value) => {
     let error: unknown;
     try {

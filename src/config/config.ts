@@ -1,4 +1,5 @@
 // The one typed, validated configuration object. Nothing else in Aster reads process.env.
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 
 export type SenderVerification = 'off' | 'flag' | 'enforce';
@@ -7,8 +8,8 @@ export type AsterRole = 'api' | 'smtp' | 'worker';
 export interface AsterConfig {
   databaseUrl: string | undefined;
   dataDir: string;
-  http: { host: string; port: number };
-  smtp: { host: string; port: number };
+  http: HttpSettings;
+  smtp: SmtpSettings;
   mailDomain: string;
   adminMailbox: string;
   relayUrl: string | undefined;
@@ -16,6 +17,8 @@ export interface AsterConfig {
   adminToken: string | undefined;
   senderVerification: SenderVerification;
   dnsServers: string[];
+  /** How long sender verification waits for DNS: each look-up, and all of one message's checks together. */
+  dnsTimeoutMs: number;
   maxMessageBytes: number;
   publicUrl: string;
   staffEmail: string | undefined;
@@ -29,6 +32,40 @@ export interface AsterConfig {
   revisedTransferPolicyFrom: string | undefined;
   /** The host's own nameservers (`*.example.net` for all under it): guidance warns when DNS is hosted there. */
   hostNameservers: string[];
+}
+
+/** The REST API's door: where it listens and how much it lets one caller do (SECURITY.md). */
+export interface HttpSettings {
+  host: string;
+  port: number;
+  /** Requests a minute from one address without a bearer token (IPv6: one /64), e.g. guidance pages. */
+  ratePerMinute: number;
+  /** Requests a minute with one bearer token. */
+  tokenRatePerMinute: number;
+  /** Different wrong bearer tokens one address may present in a minute before it is locked out for a minute. */
+  authFailuresPerMinute: number;
+  /** Browser origins allowed to call the API (CORS); none unless configured. */
+  corsOrigins: string[];
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe; unset when Aster faces clients itself. */
+  trustProxy: number | string[] | undefined;
+}
+
+/** The SMTP listener's door: where it listens, its limits (mail/intake/smtp-limits.ts) and STARTTLS. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** Open sessions in total (smtp-server `maxClients`). */
+  maxConnections: number;
+  /** Open sessions from one address (IPv6: one /64). */
+  maxConnectionsPerAddress: number;
+  /** Mail transactions (MAIL FROM) one address may start in a minute. */
+  messagesPerMinute: number;
+  /** How long a session may wait for the client's next bytes (smtp-server `socketTimeout`). */
+  idleTimeoutMs: number;
+  /** How long one session may last at all, however busy it keeps itself. */
+  sessionTimeoutMs: number;
+  /** PEM files for STARTTLS; STARTTLS is neither offered nor accepted without them. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 /** A configuration value that does not have the expected form; its message is one line. */
@@ -87,6 +124,20 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return Number(v);
 }
 
+function milliseconds(env: Env, name: string, fallback: number, max: number): number {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ConfigError(name, `a whole number of milliseconds from 1 to ${max}`, v);
+  return Number(v);
+}
+
+function count(env: Env, name: string, fallback: number): number {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new ConfigError(name, 'a positive whole number', v);
+  return Number(v);
+}
+
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function duration(env: Env, name: string, fallback: string): number {
@@ -142,6 +193,53 @@ function hostList(env: Env, name: string): string[] {
   return hosts;
 }
 
+function origins(env: Env, name: string): string[] {
+  const v = value(env, name);
+  if (v === undefined) return [];
+  const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(o).origin;
+    } catch {
+      origin = undefined;
+    }
+    // An origin is scheme://host[:port] and nothing else; `*` is refused on purpose.
+    if (origin !== o.replace(/\/$/, '') || !/^https?:/.test(o)) {
+      throw new ConfigError(name, 'comma-separated origins such as https://admin.example.com (scheme, host and port only)', v);
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
+}
+
+/** `TRUST_PROXY`: a number of proxy hops, or the proxies' addresses, subnets or Express's keywords. */
+function trustProxy(env: Env): number | string[] | undefined {
+  const v = value(env, 'TRUST_PROXY');
+  if (v === undefined) return undefined;
+  if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
+  const list = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const ok = list.length > 0 && list.every((p) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || isSubnet(p));
+  if (!ok) throw new ConfigError('TRUST_PROXY', 'a number of proxy hops (1 to 10), or comma-separated proxy addresses or subnets such as 10.0.0.0/8,loopback', v);
+  return list;
+}
+
+function isSubnet(text: string): boolean {
+  const [address, bits, extra] = text.split('/');
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
+function tlsFiles(env: Env): SmtpSettings['tls'] {
+  const certFile = value(env, 'TLS_CERT');
+  const keyFile = value(env, 'TLS_KEY');
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  // Names the variable that is set, and says which one is missing.
+  if (keyFile === undefined) throw new ConfigError('TLS_CERT', 'TLS_KEY as well (the PEM private key of this certificate)', certFile!);
+  if (certFile === undefined) throw new ConfigError('TLS_KEY', 'TLS_CERT as well (the PEM certificate of this key)', keyFile);
+  return { certFile, keyFile };
+}
+
 /** Reads and checks every variable of the Contract table; throws ConfigError on the first bad one. */
 export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
   const mailDomain = (value(env, 'MAIL_DOMAIN') ?? 'notify.localhost').toLowerCase();
@@ -169,8 +267,29 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
   return {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:pass@127.0.0.1:5432/aster'),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
-    http: { host: host(env, 'HTTP_HOST', '127.0.0.1'), port: port(env, 'HTTP_PORT', 3000) },
-    smtp: { host: host(env, 'SMTP_HOST', '127.0.0.1'), port: port(env, 'SMTP_PORT', 2525) },
+    http: {
+      host: host(env, 'HTTP_HOST', '127.0.0.1'),
+      port: port(env, 'HTTP_PORT', 3000),
+      // Guidance pages and health checks: a person reads a few pages a minute, a monitor polls.
+      ratePerMinute: count(env, 'HTTP_RATE_PER_MINUTE', 300),
+      // Staff scripts go fast; a token's requests are its owner's, recorded and revocable.
+      tokenRatePerMinute: count(env, 'HTTP_TOKEN_RATE_PER_MINUTE', 6000),
+      authFailuresPerMinute: count(env, 'HTTP_AUTH_FAILURES_PER_MINUTE', 10),
+      corsOrigins: origins(env, 'CORS_ORIGINS'),
+      trustProxy: trustProxy(env),
+    },
+    smtp: {
+      host: host(env, 'SMTP_HOST', '127.0.0.1'),
+      port: port(env, 'SMTP_PORT', 2525),
+      maxConnections: count(env, 'SMTP_MAX_CONNECTIONS', 100),
+      maxConnectionsPerAddress: count(env, 'SMTP_MAX_CONNECTIONS_PER_ADDRESS', 10),
+      // A registrar's bulk run is a few messages a second at most; a refused sender retries (450).
+      messagesPerMinute: count(env, 'SMTP_RATE_PER_MINUTE', 60),
+      // Shorter than RFC 5321's 5 minutes (§4.5.3.2.7): a sending MTA never pauses that long mid-session.
+      idleTimeoutMs: duration(env, 'SMTP_IDLE_TIMEOUT', '60s'),
+      sessionTimeoutMs: duration(env, 'SMTP_SESSION_TIMEOUT', '10m'),
+      tls: tlsFiles(env),
+    },
     mailDomain,
     adminMailbox: adminMailbox.toLowerCase(),
     relayUrl: url(env, 'RELAY_URL', ['smtp:', 'smtps:'], 'smtp://127.0.0.1:2626'),
@@ -178,6 +297,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
     adminToken,
     senderVerification: oneOf(env, 'SENDER_VERIFICATION', ['off', 'flag', 'enforce'] as const, 'flag'),
     dnsServers: dnsServers(env),
+    // Routing waits this long per message when DNS is dead; more than ten seconds would stall it.
+    dnsTimeoutMs: milliseconds(env, 'DNS_TIMEOUT_MS', 2000, 10_000),
     maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 26214400),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     staffEmail,
