@@ -23,6 +23,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = pino({ level: config.logLevel, base: { component: 'boot' } });
+  // A database that goes away must not take the process with it: every path that matters answers
+  // its caller (451, a retried job); a stray rejection is logged for us to fix, never fatal.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
   const database = await openDatabase(config, (line) => log.info(line));
   let stopping = false;
   const stop = async (signal: string, app?: { close(): Promise<void> }) => {

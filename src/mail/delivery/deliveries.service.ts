@@ -6,6 +6,7 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { JobQueue } from '../../database/job-queue';
+import { MetricsService } from '../../metrics/metrics.service';
 import type { ClientShare } from '../intake/decide';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { Delivery, type DeliveryForm } from './delivery.entity';
@@ -20,6 +21,7 @@ export class DeliveriesService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
     private readonly jobs: JobQueue,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -78,6 +80,7 @@ export class DeliveriesService {
       const tooOld = Date.now() - d.createdAt.getTime() >= this.config.deliveryMaxAgeMs;
       if (answer.outcome === 'sent') {
         await manager.update(Delivery, id, { status: 'sent', attempts, lastResponse: answer.response, sentAt: new Date(), nextAttemptAt: null });
+        this.metrics.deliverySeconds.observe((Date.now() - d.createdAt.getTime()) / 1000);
       } else if (answer.outcome === 'permanent' || tooOld) {
         const reason = answer.outcome === 'permanent' ? answer.response : `gave up after ${attempts} attempts (older than DELIVERY_MAX_AGE); last answer: ${answer.response}`;
         await manager.update(Delivery, id, { status: 'failed', attempts, lastResponse: reason, nextAttemptAt: null });

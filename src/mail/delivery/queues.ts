@@ -10,7 +10,9 @@ export const DELIVER_QUEUE: QueueDefinition = {
   retryLimit: 20,
   retryDelay: 5,
   retryBackoff: true,
-  expireInSeconds: 120,
+  // Longer than the slowest attempt the relay's timeouts allow (relay.ts: 10 + 10 + 30 s of silence),
+  // so a job is only taken back from an instance that died; then it is retried within a minute.
+  expireInSeconds: 60,
 };
 
 /** Staff alerts, at most one every ten minutes (debounced into the next slot). */

@@ -51,7 +51,8 @@ export class Relay implements OnApplicationShutdown {
         name: this.config.mailDomain,
         connectionTimeout: 10_000,
         greetingTimeout: 10_000,
-        socketTimeout: 60_000,
+        // Inactivity, not total time; keep connection + greeting + socket below DELIVER_QUEUE's expiry.
+        socketTimeout: 30_000,
       });
     }
     return this.transport;

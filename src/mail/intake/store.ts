@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../../database/job-queue';
+import { MetricsService } from '../../metrics/metrics.service';
 import { InboundMessage } from './inbound-message.entity';
 import { rawMessageId } from './parse';
 import { ROUTE_QUEUE } from './queues';
@@ -27,9 +28,17 @@ export class MessageStore {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly jobs: JobQueue,
+    private readonly metrics: MetricsService,
   ) {}
 
   async store(envelope: Envelope, raw: Buffer): Promise<Stored> {
+    const end = this.metrics.acceptSeconds.startTimer();
+    const stored = await this.commit(envelope, raw);
+    end();
+    return stored;
+  }
+
+  private commit(envelope: Envelope, raw: Buffer): Promise<Stored> {
     const messageId = rawMessageId(raw);
     return this.db.transaction(async (manager) => {
       if (messageId) {

@@ -5,6 +5,7 @@ import { CurrentActor, type Actor } from '../../auth/actor';
 import { AnyRole, StaffOnly } from '../../auth/roles.decorator';
 import { ApiErrors } from '../../common/api-errors.decorator';
 import { RecordIdPipe } from '../../common/id.pipe';
+import { MessageDoc } from './dto/message.doc';
 import { MessageQuery } from './dto/message-query.dto';
 import { ReleaseDto } from './dto/release.dto';
 import { MessagesService } from './messages.service';
@@ -27,6 +28,7 @@ export class MessagesController {
   @Get(':id')
   @AnyRole()
   @ApiOperation({ summary: 'One message with its domains, clients, kind, decision and deliveries' })
+  @ApiOkResponse({ type: MessageDoc })
   @ApiErrors(401, 404)
   show(@Param('id', new RecordIdPipe('Message')) id: string, @CurrentActor() actor: Actor) {
     return this.messages.show(id, actor);
@@ -52,6 +54,7 @@ export class MessagesController {
   @HttpCode(200)
   @StaffOnly()
   @ApiOperation({ summary: 'Send a held message on to chosen clients (default: the clients it concerns)' })
+  @ApiOkResponse({ type: MessageDoc, description: 'The message, now released, with its new deliveries' })
   @ApiErrors(400, 401, 403, 404, 409)
   release(@Param('id', new RecordIdPipe('Message')) id: string, @Body() body: ReleaseDto, @CurrentActor() actor: Actor) {
     return this.messages.release(id, body.clientIds, actor);
@@ -61,6 +64,7 @@ export class MessagesController {
   @HttpCode(200)
   @StaffOnly()
   @ApiOperation({ summary: 'Discard a held message: it is kept, but never forwarded' })
+  @ApiOkResponse({ type: MessageDoc, description: 'The message, now discarded' })
   @ApiErrors(401, 403, 404, 409)
   discard(@Param('id', new RecordIdPipe('Message')) id: string, @CurrentActor() actor: Actor) {
     return this.messages.discard(id, actor);

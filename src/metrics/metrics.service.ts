@@ -1,0 +1,90 @@
+// Prometheus metrics. Counts that live in the database (messages, deliveries, queue depth) are read
+// at scrape time, so every instance reports the same truth; latencies are observed where they happen.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+/** Latency buckets in seconds, from a quick commit to a slow relay. */
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
+
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  /** Set by the SMTP listener: how many sessions are open now. */
+  smtpConnections: () => number = () => 0;
+
+  readonly acceptSeconds = new Histogram({
+    name: 'aster_accept_seconds',
+    help: 'From the end of DATA to the 250: storing the message, its envelope and its routing job in one transaction',
+    buckets: BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly deliverySeconds = new Histogram({
+    name: 'aster_delivery_seconds',
+    help: 'From a delivery being queued to the relay accepting it',
+    buckets: BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(@InjectDataSource() db: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'aster_' });
+    const self = this;
+    new Gauge({
+      name: 'aster_messages',
+      help: 'Stored inbound messages by status and kind',
+      labelNames: ['status', 'kind'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const rows: { status: string; kind: string; n: string }[] = await db.query(
+          `SELECT status, coalesce(kind, 'unclassified') AS kind, count(*) AS n FROM inbound_message GROUP BY 1, 2`,
+        );
+        for (const r of rows) this.set({ status: r.status, kind: r.kind }, Number(r.n));
+      },
+    });
+    new Gauge({
+      name: 'aster_deliveries',
+      help: 'Deliveries by status and form',
+      labelNames: ['status', 'form'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const rows: { status: string; form: string; n: string }[] = await db.query(`SELECT status, form, count(*) AS n FROM delivery GROUP BY 1, 2`);
+        for (const r of rows) this.set({ status: r.status, form: r.form }, Number(r.n));
+      },
+    });
+    const depth = new Gauge({ name: 'aster_queue_depth', help: 'Jobs waiting or running, per queue', labelNames: ['queue'], registers: [this.registry] });
+    new Gauge({
+      name: 'aster_queue_oldest_job_age_seconds',
+      help: 'Age of the oldest job that is waiting or running, per queue (0 when empty)',
+      labelNames: ['queue'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        depth.reset();
+        const rows: { name: string; n: string; age: string | null }[] = await db.query(
+          `SELECT name, count(*) AS n, extract(epoch FROM now() - min(created_on)) AS age
+             FROM pgboss.job WHERE state < 'completed' GROUP BY name`,
+        );
+        for (const r of rows) {
+          depth.set({ queue: r.name }, Number(r.n));
+          this.set({ queue: r.name }, Number(r.age ?? 0));
+        }
+      },
+    });
+    new Gauge({
+      name: 'aster_smtp_connections',
+      help: 'Open SMTP sessions on this instance',
+      registers: [this.registry],
+      collect() {
+        this.set(self.smtpConnections());
+      },
+    });
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,70 @@
+// kill -9 in the middle of a load of 2,000 messages, then a restart: every message that got 250 is
+// forwarded, none twice; every message that did not get 250 was refused with a 4xx or never answered.
+import { Sink } from '../support/sink';
+import { startAster, type AsterProcess } from './support/aster-process';
+import { registrarMessage, smtpLoad } from './support/load';
+import { copies, freshDatabase, seedLinda, stopEmbedded, waitUntil } from './support/world';
+
+describe('kill -9 under load', () => {
+  const sink = new Sink();
+  afterAll(async () => {
+    await sink.stop();
+    await stopEmbedded();
+  });
+
+  it('forwards every accepted message exactly once after a restart', async () => {
+    await sink.start();
+    const db = await freshDatabase();
+    const env = { DATABASE_URL: db.url, RELAY_URL: sink.url };
+    let aster: AsterProcess = await startAster(env);
+    const ports = { httpPort: aster.httpPort, smtpPort: aster.smtpPort };
+    try {
+      await seedLinda(aster);
+      const token = `kill${Date.now()}`;
+      let accepted = 0;
+      let restarted: Promise<void> | undefined;
+      const outcomes = await smtpLoad({
+        port: () => ports.smtpPort,
+        count: 2000,
+        sessions: 10,
+        from: 'noreply@gandi.net',
+        to: 'domains@notify.artsites.test',
+        message: (i) => registrarMessage(i, token),
+        retryPauseMs: 500,
+        onOutcome: (_i, outcome) => {
+          if (outcome.code === 250 && ++accepted === 700 && !restarted) {
+            restarted = (async () => {
+              await aster.kill('SIGKILL');
+              aster = await startAster(env, ports);
+            })();
+          }
+        },
+      });
+      await restarted;
+      const codes = new Map<number, number>();
+      for (const o of outcomes) codes.set(o.code, (codes.get(o.code) ?? 0) + 1);
+      const ok = outcomes.flatMap((o, i) => (o.code === 250 ? [i] : []));
+      // Every answer is 250, a temporary refusal, or none at all (the connection died with the process).
+      expect([...codes.keys()].filter((c) => c !== 250 && c !== 0 && !(c >= 400 && c < 500))).toEqual([]);
+      expect(ok.length).toBeGreaterThan(1000);
+      expect(codes.get(0) ?? 0).toBeGreaterThan(0); // the kill really happened mid-load
+
+      await waitUntil(async () => {
+        const { byIndex } = await copies(sink, token);
+        return ok.every((i) => byIndex.has(i));
+      }, 'a copy of every accepted message', 240_000);
+      const { byIndex } = await copies(sink, token);
+      const missing = ok.filter((i) => !byIndex.has(i));
+      const twice = [...byIndex].filter(([, ids]) => new Set(ids).size > 1).map(([i]) => i);
+      const resent = [...byIndex].filter(([, ids]) => ids.length > 1).length;
+      expect({ missing, twice }).toEqual({ missing: [], twice: [] });
+      // A resend after a crash between the relay's 250 and its commit carries the same Message-ID
+      // (DESIGN.md, stage 8); count them so the number is visible in the test output if any.
+      if (resent) console.log(`${resent} copies were resent with the same Message-ID after the kill`);
+      expect(resent).toBeLessThanOrEqual(10);
+    } finally {
+      await aster.kill('SIGTERM');
+      await db.drop();
+    }
+  }, 400_000);
+});
