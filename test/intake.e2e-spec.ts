@@ -2,7 +2,7 @@
 import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { seedClient, tokenFor, type SeededClient } from './support/fixtures';
-import { sendRaw, SmtpDialogue, waitFor } from './support/smtp';
+import { RawSmtp, sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const MAIL_DOMAIN = 'notify.artsites.test';
@@ -60,10 +60,10 @@ describe('registrar-mail intake', () => {
   afterAll(() => t.close());
 
   describe('receive: answers by code', () => {
-    let smtp: SmtpDialogue;
+    let smtp: RawSmtp;
     beforeEach(async () => {
-      const opened = await SmtpDialogue.open(port);
-      smtp = opened.dialogue;
+      const opened = await RawSmtp.open(port);
+      smtp = opened.smtp;
       expect(opened.greeting).toMatch(/^220 /);
     });
     afterEach(() => smtp.close());

@@ -2,7 +2,7 @@
 // depth and oldest job age, accept and delivery latency histograms, SMTP connections.
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { seedClient } from './support/fixtures';
-import { sendRaw, SmtpDialogue, waitFor } from './support/smtp';
+import { RawSmtp, sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('metrics', () => {
@@ -30,7 +30,7 @@ describe('metrics', () => {
     expect(text).toMatch(/# TYPE aster_queue_oldest_job_age_seconds gauge/);
     expect(text).toMatch(/aster_process_resident_memory_bytes \d+/);
 
-    const { dialogue } = await SmtpDialogue.open(port);
+    const { smtp: dialogue } = await RawSmtp.open(port);
     try {
       const open = await waitFor(async () => {
         const body = await scrape();

@@ -7,9 +7,9 @@ import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { seedClient } from './support/fixtures';
 import { Sink } from './support/sink';
-import { sendRaw, SmtpDialogue, waitFor } from './support/smtp';
+import { RawSmtp, sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
-import { RawSmtp, selfSignedCertificate } from './support/tls';
+import { selfSignedCertificate } from './support/tls';
 
 const MAIL_DOMAIN = 'notify.artsites.test';
 const SHARED = `domains@${MAIL_DOMAIN}`;
@@ -51,8 +51,8 @@ async function rawOf(t: TestApp, id: string): Promise<Buffer> {
 }
 
 /** Opens a session up to an accepted DATA (354). */
-async function openData(p: number, rcpt = SHARED): Promise<SmtpDialogue> {
-  const { dialogue } = await SmtpDialogue.open(p);
+async function openData(p: number, rcpt = SHARED): Promise<RawSmtp> {
+  const { smtp: dialogue } = await RawSmtp.open(p);
   expect(await dialogue.command('EHLO mx.registrar.test')).toMatch(/^250/);
   expect(await dialogue.command('MAIL FROM:<noreply@gandi.net>')).toMatch(/^250 /);
   expect(await dialogue.command(`RCPT TO:<${rcpt}>`)).toMatch(/^250 /);
@@ -76,9 +76,9 @@ describe('SMTP edge', () => {
   });
 
   describe('open-relay probes are refused', () => {
-    let smtp: SmtpDialogue;
+    let smtp: RawSmtp;
     beforeEach(async () => {
-      smtp = (await SmtpDialogue.open(port(t))).dialogue;
+      smtp = (await RawSmtp.open(port(t))).smtp;
       await smtp.command('EHLO probe.attacker.test');
       expect(await smtp.command('MAIL FROM:<probe@attacker.test>')).toMatch(/^250 /);
     });
@@ -241,7 +241,7 @@ describe('SMTP edge', () => {
       const csv = `name,client\n${names.map((n) => `${n},Linda Pence Studio`).join('\n')}\n`;
       const imported = await t.http().post('/api/domains/import').set('Authorization', t.adminAuth).set('Content-Type', 'text/csv').send(csv);
       expect(imported.status).toBeLessThan(300);
-      const smtp = (await SmtpDialogue.open(port(t))).dialogue;
+      const smtp = (await RawSmtp.open(port(t))).smtp;
       try {
         await smtp.command('EHLO mx.registrar.test');
         await smtp.command('MAIL FROM:<noreply@gandi.net>');

@@ -9,7 +9,7 @@ import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import type { Role } from './api-token.entity';
 import type { Actor } from './actor';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
-import { sameSecret } from './token-secret';
+import { bearerSecret, sameSecret } from './token-secret';
 import { TokensService } from './tokens.service';
 
 @Injectable()
@@ -32,9 +32,8 @@ export class AuthGuard implements CanActivate {
   }
 
   private async authenticate(header: string | undefined, requestId: unknown): Promise<Actor> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match) throw new UnauthenticatedError();
-    const secret = match[1];
+    const secret = bearerSecret(header);
+    if (!secret) throw new UnauthenticatedError();
     const reqId = typeof requestId === 'string' ? requestId : null;
     if (this.config.adminToken && sameSecret(secret, this.config.adminToken)) {
       return { tokenId: null, role: 'admin', clientId: null, label: 'ADMIN_TOKEN (admin)', requestId: reqId };

@@ -8,6 +8,11 @@ export function newTokenSecret(): string {
   return PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** The secret of an `Authorization: Bearer <secret>` header, or undefined. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+}
+
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }

@@ -7,6 +7,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { clientScope, type Actor } from '../auth/actor';
 import { ConflictError, NotFoundError } from '../common/errors';
+import { likePattern } from '../common/like-pattern';
 import { page, type Page } from '../common/page';
 import { Domain } from '../domains/domain.entity';
 import { Client } from './client.entity';
@@ -34,11 +35,6 @@ export function listDomains(summary: DomainSummary): string {
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** `%`, `_` and `\` match themselves in a LIKE pattern built from user input. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 @Injectable()

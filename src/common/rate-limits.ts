@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { PUBLIC_KEY } from '../auth/roles.decorator';
 import type { HttpSettings } from '../config/config';
 import { clientKey } from './client-address';
+import { bearerSecret } from '../auth/token-secret';
 import { RateLimitedError } from './errors';
 
 const MINUTE_MS = 60_000;
@@ -25,7 +26,7 @@ const MAX_TRACKED_ADDRESSES = 100_000;
 
 /** The bearer token of a request, read as AuthGuard reads it. */
 export function presentedToken(req: Pick<Request, 'headers'>): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  return bearerSecret(req.headers.authorization);
 }
 
 /** A token's sha-256: limits keep this, never the secret itself. */

@@ -7,6 +7,7 @@ import { clientScope, type Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
 import { ConflictError, InvalidError, NotFoundError, type FieldError } from '../common/errors';
+import { likePattern } from '../common/like-pattern';
 import { page, type Page } from '../common/page';
 import type { AsterConfig } from '../config/config';
 import { ASTER_CONFIG } from '../config/config.module';
@@ -79,11 +80,6 @@ function sameDate(a: unknown, b: unknown): boolean {
 
 function sameList(a: unknown, b: unknown): boolean {
   return (a as string[]).join('\n') === (b as string[]).join('\n');
-}
-
-/** `%` and `_` in a search term are meant literally. */
-function likePattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 @Injectable()

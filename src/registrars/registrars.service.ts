@@ -6,7 +6,7 @@ import { isUUID } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { likePattern } from '../clients/clients.service';
+import { likePattern } from '../common/like-pattern';
 import { ConflictError, InvalidError, NotFoundError, type FieldError } from '../common/errors';
 import { page, type Page } from '../common/page';
 import { Domain } from '../domains/domain.entity';

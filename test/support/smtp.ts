@@ -1,5 +1,8 @@
-// Talking SMTP to the app under test: nodemailer for whole messages, a raw socket for the dialogue.
-import { connect, type Socket } from 'node:net';
+// Talking SMTP to the app under test: nodemailer for whole messages; a raw socket for the dialogue,
+// which can STARTTLS mid-way and connect from a chosen local address (any 127.x.y.z on Linux), so
+// that per-address limits can be seen from two addresses.
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls, type TLSSocket } from 'node:tls';
 import nodemailer from 'nodemailer';
 
 export interface SendResult {
@@ -23,23 +26,42 @@ export async function sendRaw(port: number, envelope: { from: string; to: string
   }
 }
 
-/** A line-by-line SMTP dialogue over a plain socket, for checking each answer by code. */
-export class SmtpDialogue {
+/** An SMTP dialogue over a socket that may be upgraded to TLS; replies are read whole, by code. */
+export class RawSmtp {
   private buffer = '';
   private waiters: (() => void)[] = [];
-  private constructor(private readonly socket: Socket) {
+  private closed = false;
+  private constructor(private socket: Socket | TLSSocket) {
+    this.listen(socket);
+  }
+
+  static async open(port: number, options: { localAddress?: string } = {}): Promise<{ smtp: RawSmtp; greeting: string }> {
+    const socket = connectTcp({ port, host: '127.0.0.1', localAddress: options.localAddress });
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const smtp = new RawSmtp(socket);
+    return { smtp, greeting: await smtp.reply() };
+  }
+
+  private listen(socket: Socket | TLSSocket): void {
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => {
       this.buffer += d;
-      this.waiters.splice(0).forEach((w) => w());
+      this.wake();
     });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => undefined);
   }
 
-  static async open(port: number): Promise<{ dialogue: SmtpDialogue; greeting: string }> {
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    const dialogue = new SmtpDialogue(socket);
-    return { dialogue, greeting: await dialogue.reply() };
+  private wake(): void {
+    this.waiters.splice(0).forEach((w) => w());
+  }
+
+  /** Whether the server has closed the connection. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** The next complete reply (all lines of a multi-line reply). */
@@ -51,7 +73,23 @@ export class SmtpDialogue {
         this.buffer = this.buffer.slice(m[0].length);
         return m[0].trimEnd();
       }
+      if (this.closed) throw new Error(`connection closed; buffer: ${JSON.stringify(this.buffer)}`);
       if (Date.now() > deadline) throw new Error(`no SMTP reply; buffer: ${JSON.stringify(this.buffer)}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, deadline - Date.now());
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Resolves once the server has closed the connection (or fails after the timeout). */
+  async closedByServer(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error('the server kept the connection open');
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, deadline - Date.now());
         this.waiters.push(() => {
@@ -68,7 +106,20 @@ export class SmtpDialogue {
   }
 
   write(data: string | Buffer): void {
-    this.socket.write(data);
+    this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  /** After a 220 to STARTTLS: the TLS handshake on the same socket, checking the certificate against `ca`. */
+  async upgrade(ca: Buffer): Promise<TLSSocket> {
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    this.buffer = '';
+    const secure = connectTls({ socket: plain, ca, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => secure.once('secureConnect', resolve).once('error', reject));
+    this.socket = secure;
+    this.listen(secure);
+    return secure;
   }
 
   close(): void {
