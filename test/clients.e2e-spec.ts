@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../src/auth/actor';
 import { ClientsService } from '../src/clients/clients.service';
 import { NotFoundError } from '../src/common/errors';
+import { tokenFor } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface ContactBody {
@@ -27,11 +28,7 @@ describe('clients and contacts', () => {
   let staff: string;
   let db: DataSource;
 
-  /** A bearer header for a new token of this role, made through the API by the admin. */
-  async function token(role: 'staff' | 'client', clientId?: string): Promise<string> {
-    const res = await t.http().post('/api/tokens').set('Authorization', t.adminAuth).send({ role, clientId, name: `${role} for tests` }).expect(201);
-    return `Bearer ${res.body.token}`;
-  }
+  const token = (role: 'staff' | 'client', clientId?: string) => tokenFor(t, role, clientId);
 
   async function createClient(body: object, auth = staff): Promise<ClientBody> {
     const res = await t.http().post('/api/clients').set('Authorization', auth).send(body).expect(201);

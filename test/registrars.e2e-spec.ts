@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../src/auth/actor';
 import { InvalidError } from '../src/common/errors';
 import { RegistrarsService } from '../src/registrars/registrars.service';
+import { tokenFor } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface RegistrarBody {
@@ -30,10 +31,7 @@ describe('registrars', () => {
   let staff: string;
   let db: DataSource;
 
-  async function token(role: 'staff' | 'client', clientId?: string): Promise<string> {
-    const res = await t.http().post('/api/tokens').set('Authorization', t.adminAuth).send({ role, clientId, name: `${role} for tests` }).expect(201);
-    return `Bearer ${res.body.token}`;
-  }
+  const token = (role: 'staff' | 'client', clientId?: string) => tokenFor(t, role, clientId);
 
   async function createRegistrar(body: object, auth = staff): Promise<RegistrarBody> {
     const res = await t.http().post('/api/registrars').set('Authorization', auth).send(body).expect(201);
