@@ -370,7 +370,7 @@ describe('clients and contacts', () => {
       const clients = await t.http().get('/api/audit').query({ entityType: 'client', entityId: c.id }).set('Authorization', t.adminAuth).expect(200);
       expect(clients.body.items.map((e: { action: string }) => e.action)).toEqual(['delete', 'update', 'create']);
       const [del, upd, cre] = clients.body.items;
-      expect(cre).toMatchObject({ actor: 'staff for tests (staff)', before: null, after: { id: c.id, name: 'Juniper Jazz', contacts: [{ email: 'jules@juniper.test' }] } });
+      expect(cre).toMatchObject({ actor: 'staff test token (staff)', before: null, after: { id: c.id, name: 'Juniper Jazz', contacts: [{ email: 'jules@juniper.test' }] } });
       expect(upd).toMatchObject({ before: { name: 'Juniper Jazz' }, after: { name: 'Juniper Jazz Trio' } });
       expect(del).toMatchObject({ before: { name: 'Juniper Jazz Trio', contacts: [{ email: 'jules@juniper.test' }] }, after: null });
 

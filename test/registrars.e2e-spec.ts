@@ -241,7 +241,7 @@ describe('registrars', () => {
       expect(res.body.items).toEqual([
         expect.objectContaining({
           action: 'delete',
-          actor: 'staff for tests (staff)',
+          actor: 'staff test token (staff)',
           before: expect.objectContaining({ name: 'Iota Domains', ianaId: 4343, domains: ['iota-customer.com'] }),
           after: null,
         }),
