@@ -1,0 +1,126 @@
+// Aster as the bench runs it: a separate process (`node dist/src/main.js`) on a fresh database of
+// the local PostgreSQL, stopped with SIGTERM; plus the few API calls the bench makes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = join(__dirname, '..', '..');
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+export function databaseUrl(base: string, name: string): string {
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function withAdmin<T>(base: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: databaseUrl(base, 'postgres') });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface AsterOptions {
+  databaseUrl: string;
+  smtpPort: number;
+  httpPort: number;
+  relayUrl: string;
+  dataDir: string;
+  logFile: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * The environment of the benchmarked process. All load comes from one loopback address, so the
+ * per-address limits of the SMTP and HTTP edges (which a real MX applies to each registrar's
+ * address) are lifted; Postfix's equivalents (anvil) do not apply to $mynetworks either.
+ */
+export const BENCH_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  SENDER_VERIFICATION: 'off',
+  SMTP_MAX_CONNECTIONS: '5000',
+  SMTP_MAX_CONNECTIONS_PER_ADDRESS: '5000',
+  SMTP_RATE_PER_MINUTE: '1000000000',
+  HTTP_RATE_PER_MINUTE: '1000000000',
+  HTTP_TOKEN_RATE_PER_MINUTE: '1000000000',
+};
+
+export class AsterProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly options: AsterOptions,
+  ) {}
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get api(): string {
+    return `http://127.0.0.1:${this.options.httpPort}`;
+  }
+
+  static async start(options: AsterOptions): Promise<AsterProcess> {
+    const log = createWriteStream(options.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), join(ROOT, 'dist', 'src', 'main.js')], {
+      cwd: options.dataDir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: options.databaseUrl,
+        ASTER_DATA_DIR: options.dataDir,
+        SMTP_PORT: String(options.smtpPort),
+        HTTP_PORT: String(options.httpPort),
+        RELAY_URL: options.relayUrl,
+        ADMIN_TOKEN,
+        ...BENCH_ENV,
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const aster = new AsterProcess(child, options);
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (exited) throw new Error(`Aster ${exited} while starting; see ${options.logFile}`);
+      try {
+        const res = await fetch(`${aster.api}/api/health`);
+        if (res.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`Aster did not answer /api/health within 60 s; see ${options.logFile}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return aster;
+  }
+
+  /** SIGTERM, then wait for the exit (the CPU profile, if any, is written then). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
