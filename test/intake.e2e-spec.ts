@@ -136,7 +136,8 @@ describe('registrar-mail intake', () => {
       envelope: { from: 'noreply@gandi.net', to: [SHARED] },
     });
     expect(message.deliveries.map((d: { email: string }) => d.email).sort()).toEqual(['assist@pence-mail.test', 'linda@pence-mail.test']);
-    expect(message.deliveries.every((d: { status: string; form: string }) => d.status === 'queued' && d.form === 'forward')).toBe(true);
+    // Queued by the decision; the delivery worker (writing to the outbox here) may already have sent them.
+    expect(message.deliveries.every((d: { status: string; form: string }) => ['queued', 'sent'].includes(d.status) && d.form === 'forward')).toBe(true);
   });
 
   it('stores the same Message-ID from the same sender once and still answers 250', async () => {
@@ -204,7 +205,7 @@ describe('registrar-mail intake', () => {
     const staff = await tokenFor(t, 'staff');
     const released = await t.http().post(`/api/messages/${unmatched}/release`).set('Authorization', staff).send({ clientIds: [omar.id] }).expect(200);
     expect(released.body).toMatchObject({ status: 'released', clientIds: [omar.id] });
-    expect(released.body.deliveries).toEqual([expect.objectContaining({ email: 'omar@haddad.test', status: 'queued', form: 'forward' })]);
+    expect(released.body.deliveries).toEqual([expect.objectContaining({ email: 'omar@haddad.test', status: expect.stringMatching(/^(queued|sent)$/), form: 'forward' })]);
     await t.http().post(`/api/messages/${unmatched}/release`).set('Authorization', staff).send({}).expect(409);
 
     const discarded = await t.http().post(`/api/messages/${loop}/discard`).set('Authorization', staff).expect(200);
