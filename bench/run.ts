@@ -271,7 +271,11 @@ async function main(): Promise<void> {
     await aster.stop();
 
     // The report.
-    out(`## Run of ${info.date}${EXPERIMENT ? ` — experiment ${EXPERIMENT} (bench/experiments/job-workers.js; not Aster as it is)` : ''}`);
+    out(
+      `## Run of ${info.date}` +
+        (EXPERIMENT ? ` — experiment ${EXPERIMENT} (bench/experiments/job-workers.js; not Aster as it is)` : '') +
+        (QUICK ? ' — quick (small counts, 10,000 domains: a check that it works, not the benchmark)' : ''),
+    );
     out();
     out(table(['machine', 'value'], [
       ['CPU', `${info.nproc} × ${info.cpu}`],
