@@ -82,12 +82,16 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     options: { batchSize?: number; pollingIntervalSeconds?: number; concurrent?: boolean } = {},
   ): Promise<void> {
     if (!this.config.roles.includes('worker')) return;
+    const batchSize = options.batchSize ?? 1;
     const id = await this.boss.work<T>(
       queue,
-      { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+      { includeMetadata: true, batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
       async (jobs) => {
         if (options.concurrent) await Promise.all(jobs.map((job) => handler(job.data, { id: job.id, retryCount: job.retryCount })));
         else for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        // pg-boss 10 otherwise sleeps out its polling interval even after a full batch, capping a
+        // queue at batchSize jobs per 0.5 s (docs/benchmarks.md): a full batch means more are waiting.
+        if (jobs.length === batchSize) this.nudge(queue);
       },
     );
     this.workers.set(queue, id);

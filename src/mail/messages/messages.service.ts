@@ -114,8 +114,9 @@ export class MessagesService {
     if (scope) qb.andWhere('m."clientIds" = ARRAY[:scope]::uuid[]', { scope });
     if (query.status) qb.andWhere('m.status = :status', { status: query.status });
     if (query.holdReason) qb.andWhere('m.holdReason = :holdReason', { holdReason: query.holdReason });
-    if (query.domain) qb.andWhere(':domain = ANY(m.domains)', { domain: toAsciiHost(query.domain) });
-    if (query.clientId) qb.andWhere(':clientId = ANY(m."clientIds")', { clientId: query.clientId });
+    // Containment (@>) is what the GIN indexes on the arrays serve; `x = ANY(arr)` scans the table.
+    if (query.domain) qb.andWhere('m.domains @> ARRAY[:domain]::text[]', { domain: toAsciiHost(query.domain) });
+    if (query.clientId) qb.andWhere('m."clientIds" @> ARRAY[:clientId]::uuid[]', { clientId: query.clientId });
     const [items, total] = await qb.getManyAndCount();
     return page(items.map((m) => this.summary(m)), total, query);
   }
