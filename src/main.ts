@@ -8,7 +8,10 @@ import { AppModule } from './app.module';
 import { ConfigError, type AsterConfig } from './config/config';
 import { loadConfig } from './config/environment';
 import { runMigrations } from './database/migrate';
+import { JobQueue } from './database/job-queue';
 import { openDatabase } from './database/open-database';
+import { isWorkerChild, serveMainProcess, WorkerProcesses } from './database/worker-processes';
+import { MetricsService } from './metrics/metrics.service';
 import { setupApp } from './setup-app';
 
 async function main(): Promise<void> {
@@ -39,17 +42,58 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
+  if (isWorkerChild()) return runWorkerChild(config, database.url, log);
+
   const applied = await runMigrations(database.url);
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`);
 
-  const app = await NestFactory.create(AppModule.forRoot({ ...config, databaseUrl: database.url }), { bufferLogs: true });
+  // The worker role in child processes of its own (database/worker-processes.ts), or here.
+  const forkWorkers = config.roles.includes('worker') && config.workerProcesses > 0;
+  const roles = forkWorkers ? config.roles.filter((r) => r !== 'worker') : config.roles;
+  const app = await NestFactory.create(AppModule.forRoot({ ...config, roles, databaseUrl: database.url }), { bufferLogs: true });
   setupApp(app);
+  const workers = forkWorkers
+    ? new WorkerProcesses(config.workerProcesses, { ...process.env, DATABASE_URL: database.url }, { info: (m) => log.info(m), error: (m) => log.error(m) })
+    : undefined;
+  const closeAll = {
+    close: async () => {
+      await app.close();
+      await workers?.stop();
+    },
+  };
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', () => void stop('SIGINT', app));
-  process.once('SIGTERM', () => void stop('SIGTERM', app));
+  process.once('SIGINT', () => void stop('SIGINT', closeAll));
+  process.once('SIGTERM', () => void stop('SIGTERM', closeAll));
   await app.listen(config.http.port, config.http.host);
   log.info(`HTTP API on http://${config.http.host}:${config.http.port}/api (OpenAPI at /docs)`);
+  workers?.start();
+}
+
+/** A worker child: the job workers only, no listener; it stops with the main process. */
+async function runWorkerChild(config: AsterConfig, databaseUrl: string, log: pino.Logger): Promise<void> {
+  const app = await NestFactory.create(AppModule.forRoot({ ...config, roles: ['worker'], databaseUrl }), { bufferLogs: true });
+  setupApp(app);
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`worker process ${process.pid}: ${reason}; finishing running jobs`);
+    void app
+      .close()
+      .catch((err: unknown) => log.error({ err }, 'error while closing the worker'))
+      .finally(() => process.exit(0));
+  };
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  serveMainProcess({
+    nudge: (queue) => app.get(JobQueue).nudge(queue),
+    metrics: () => app.get(MetricsService).ownMetrics(),
+    stop,
+  });
+  await app.init();
 }
 
 main().catch((err: unknown) => {

@@ -31,10 +31,18 @@ export interface Page<T> {
   total: number;
   page: number;
   limit: number;
+  /**
+   * Only on lists that cap their count (GET /api/messages), and only when the cap was reached:
+   * `total` is then a lower bound (at least that many match), not the exact number.
+   */
+  totalCapped?: true;
 }
 
-export function page<T>(items: T[], total: number, query: PageQuery): Page<T> {
-  return { items, total, page: query.page, limit: query.limit };
+/** The page object; `totalCapped` is added only when true, so exact pages keep the four keys. */
+export function page<T>(items: T[], total: number, query: PageQuery, totalCapped = false): Page<T> {
+  const out: Page<T> = { items, total, page: query.page, limit: query.limit };
+  if (totalCapped) out.totalCapped = true;
+  return out;
 }
 
 /** Swagger schema of the error body, used by @ApiErrors. */

@@ -21,6 +21,7 @@ describe('parseConfig', () => {
       staffEmail: undefined,
       deliveryMaxAgeMs: 3 * 86_400_000,
       roles: ['api', 'smtp', 'worker'],
+      workerProcesses: 1,
     });
   });
 
@@ -100,6 +101,7 @@ describe('parseConfig', () => {
       PUBLIC_URL: 'https://domains.artsites.test/',
       STAFF_EMAIL: 'staff@artsites.test',
       ASTER_ROLES: 'smtp,worker',
+      ASTER_WORKER_PROCESSES: '0',
       DELIVERY_MAX_AGE: '90m',
     });
     expect(c).toMatchObject({
@@ -110,6 +112,7 @@ describe('parseConfig', () => {
       dnsTimeoutMs: 500,
       publicUrl: 'https://domains.artsites.test',
       roles: ['smtp', 'worker'],
+      workerProcesses: 0,
       senderVerification: 'enforce',
       deliveryMaxAgeMs: 90 * 60_000,
     });
@@ -136,6 +139,9 @@ describe('parseConfig', () => {
     ['PUBLIC_URL', 'ftp://x'],
     ['STAFF_EMAIL', 'staff'],
     ['ASTER_ROLES', 'api,mail'],
+    ['ASTER_WORKER_PROCESSES', '-1'],
+    ['ASTER_WORKER_PROCESSES', '17'],
+    ['ASTER_WORKER_PROCESSES', 'two'],
     ['DELIVERY_MAX_AGE', '3 days'],
     ['REVISED_TRANSFER_POLICY_FROM', '2027-02-30'],
     ['HOST_NAMESERVERS', 'ns1 example'],

@@ -27,6 +27,8 @@ export interface AsterConfig {
   /** Delay before the first retry of a delivery; later retries are multiples of it (retry.ts). */
   deliveryFirstRetryMs: number;
   roles: AsterRole[];
+  /** Child processes that run the `worker` role (0: in this process); see database/worker-processes.ts. */
+  workerProcesses: number;
   logLevel: string;
   /** From when ICANN's revised Transfer Policy applies (YYYY-MM-DD); unset until ICANN announces it. */
   revisedTransferPolicyFrom: string | undefined;
@@ -135,6 +137,13 @@ function count(env: Env, name: string, fallback: number): number {
   const v = value(env, name);
   if (v === undefined) return fallback;
   if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new ConfigError(name, 'a positive whole number', v);
+  return Number(v);
+}
+
+function processCount(env: Env, name: string, fallback: number): number {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) > 16) throw new ConfigError(name, 'a whole number of processes from 0 to 16', v);
   return Number(v);
 }
 
@@ -305,6 +314,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
     deliveryMaxAgeMs: duration(env, 'DELIVERY_MAX_AGE', '3d'),
     deliveryFirstRetryMs: duration(env, 'DELIVERY_FIRST_RETRY', '30s'),
     roles: roles as AsterRole[],
+    workerProcesses: processCount(env, 'ASTER_WORKER_PROCESSES', 1),
     revisedTransferPolicyFrom: isoDay(env, 'REVISED_TRANSFER_POLICY_FROM'),
     hostNameservers: hostList(env, 'HOST_NAMESERVERS'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

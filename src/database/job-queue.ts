@@ -5,6 +5,7 @@ import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { ASTER_CONFIG } from '../config/config.module';
 import type { AsterConfig } from '../config/config';
+import { workerLink } from './worker-processes';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
@@ -22,13 +23,14 @@ export type JobHandler<T> = (data: T, job: { id: string; retryCount: number }) =
 export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('JobQueue');
   private readonly boss: PgBoss;
-  private readonly workers = new Map<string, string>();
+  private readonly workers = new Map<string, string[]>();
+  private readonly nudges = new Map<string, number>();
 
   constructor(@Inject(DATABASE_URL) databaseUrl: string, @Inject(ASTER_CONFIG) private readonly config: AsterConfig) {
     this.boss = new PgBoss({
       connectionString: databaseUrl,
       schema: 'pgboss',
-      max: 4,
+      max: 6,
       // Maintenance (expiry, archiving) runs where jobs are worked.
       supervise: config.roles.includes('worker'),
       // A job held by an instance that died is retried once it expires; check for that often.
@@ -74,33 +76,51 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
 
   /**
    * Starts working a queue in this process (only in the `worker` role). A batch's jobs run one after
-   * another, or together with `concurrent` (for I/O-bound work such as SMTP sends).
+   * another, or together with `concurrent` (for I/O-bound work such as SMTP sends). `workers` starts
+   * that many independent fetch loops on the queue (pg-boss 10 has no local concurrency setting), so
+   * one batch's database round trips overlap another's; each job is still claimed by exactly one
+   * (FOR UPDATE SKIP LOCKED).
    */
   async work<T extends object>(
     queue: string,
     handler: JobHandler<T>,
-    options: { batchSize?: number; pollingIntervalSeconds?: number; concurrent?: boolean } = {},
+    options: { batchSize?: number; pollingIntervalSeconds?: number; concurrent?: boolean; workers?: number } = {},
   ): Promise<void> {
     if (!this.config.roles.includes('worker')) return;
     const batchSize = options.batchSize ?? 1;
-    const id = await this.boss.work<T>(
-      queue,
-      { includeMetadata: true, batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
-      async (jobs) => {
-        if (options.concurrent) await Promise.all(jobs.map((job) => handler(job.data, { id: job.id, retryCount: job.retryCount })));
-        else for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
-        // pg-boss 10 otherwise sleeps out its polling interval even after a full batch, capping a
-        // queue at batchSize jobs per 0.5 s (docs/benchmarks.md): a full batch means more are waiting.
-        if (jobs.length === batchSize) this.nudge(queue);
-      },
-    );
-    this.workers.set(queue, id);
+    const ids: string[] = [];
+    for (let i = 0; i < (options.workers ?? 1); i++) {
+      let id = '';
+      id = await this.boss.work<T>(
+        queue,
+        { includeMetadata: true, batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+        async (jobs) => {
+          if (options.concurrent) await Promise.all(jobs.map((job) => handler(job.data, { id: job.id, retryCount: job.retryCount })));
+          else for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          // pg-boss 10 otherwise sleeps out its polling interval even after a full batch, capping a
+          // queue at batchSize jobs per 0.5 s (docs/benchmarks.md): a full batch means more are waiting.
+          if (jobs.length === batchSize && id) this.boss.notifyWorker(id);
+        },
+      );
+      ids.push(id);
+    }
+    this.workers.set(queue, ids);
   }
 
-  /** Wakes this process's worker for `queue` now instead of at its next poll. */
+  /**
+   * Wakes one of this process's workers for `queue` now instead of at its next poll, in turn: one
+   * new job needs one fetch, and a worker that finds its batch full fetches again by itself.
+   */
   nudge(queue: string): void {
-    const id = this.workers.get(queue);
-    if (id) this.boss.notifyWorker(id);
+    const ids = this.workers.get(queue);
+    if (!ids?.length) {
+      // The worker role runs in child processes (worker-processes.ts): wake one of them.
+      workerLink.nudge?.(queue);
+      return;
+    }
+    const turn = this.nudges.get(queue) ?? 0;
+    this.nudges.set(queue, turn + 1);
+    this.boss.notifyWorker(ids[turn % ids.length]);
   }
 
   /** Jobs not yet completed, per queue (for tests and metrics). */

@@ -115,48 +115,83 @@ export class DomainsService {
     });
   }
 
+  /**
+   * One page of the domains that match the filters, sorted by name, with the exact total, in one
+   * statement (one round trip) that joins a registrar to none but the page's rows: the page is a
+   * deferred join (the page's names picked on `domain` alone, from the name index, then only those
+   * rows read with their registrar's name), and the total is a plain `count(*)` on `domain`. The
+   * registrar filter is a semi-join on `registrarId` (many-to-one, so it never multiplies rows).
+   * `after` (keyset) replaces the OFFSET of `page` with `name > :after`.
+   */
   async list(query: DomainQuery, actor: Actor): Promise<Page<DomainDto>> {
-    const qb = this.domains
-      .createQueryBuilder('d')
-      .leftJoinAndSelect('d.registrar', 'r')
-      .orderBy('d.name', 'ASC')
-      .offset(query.skip)
-      .limit(query.limit);
+    const expiresBefore = query.expiresBefore === undefined ? undefined : parseIsoDate(query.expiresBefore);
+    if (query.expiresBefore !== undefined && !expiresBefore) {
+      throw InvalidError.field('expiresBefore', `'${query.expiresBefore}' is not a date; use ISO 8601, e.g. 2026-06-01`);
+    }
+    if (query.after !== undefined && query.page > 1) {
+      throw InvalidError.field('after', 'give either page or after (the name of the last domain of the previous page), not both');
+    }
     const scope = clientScope(actor);
-    if (scope) qb.andWhere('d.clientId = :scope', { scope });
-    if (query.clientId) qb.andWhere('d.clientId = :clientId', { clientId: query.clientId });
-    if (query.q) {
-      // Names are stored in lower case, so lowering the term is enough (and works for any script).
-      const pattern = likePattern(query.q.normalize('NFC').trim().toLowerCase());
-      qb.andWhere('(d.name LIKE :pattern OR d.unicodeName LIKE :pattern)', { pattern });
+    const matching = (alias: string) => {
+      const qb = this.domains.createQueryBuilder(alias);
+      if (scope) qb.andWhere(`${alias}.clientId = :scope`, { scope });
+      if (query.clientId) qb.andWhere(`${alias}.clientId = :clientId`, { clientId: query.clientId });
+      if (query.q) {
+        // Names are stored in lower case, so lowering the term is enough (and works for any script).
+        const pattern = likePattern(query.q.normalize('NFC').trim().toLowerCase());
+        qb.andWhere(`(${alias}.name LIKE :pattern OR ${alias}.unicodeName LIKE :pattern)`, { pattern });
+      }
+      if (expiresBefore) qb.andWhere(`${alias}.expiresAt < :before`, { before: expiresBefore });
+      if (query.registrar) {
+        const registrar = query.registrar.trim();
+        const which = UUID.test(registrar) ? 'rf.id = :registrarId OR lower(rf.name) = lower(:registrar)' : 'lower(rf.name) = lower(:registrar)';
+        qb.andWhere(`${alias}.registrarId IN (SELECT rf.id FROM registrar rf WHERE ${which})`, { registrar, registrarId: registrar.toLowerCase() });
+      }
+      if (query.noticeSeen !== undefined) {
+        qb.andWhere(query.noticeSeen === 'true' ? `${alias}.lastNoticeAt IS NOT NULL` : `${alias}.lastNoticeAt IS NULL`);
+      }
+      return qb;
+    };
+
+    const keys = matching('k').select('k.name').orderBy('k.name', 'ASC').limit(query.limit);
+    if (query.after !== undefined) {
+      const after = query.after.trim();
+      keys.andWhere('k.name > :after', { after: toAsciiHost(after) || after.toLowerCase() });
+    } else {
+      keys.offset(query.skip);
     }
-    if (query.expiresBefore !== undefined) {
-      const before = parseIsoDate(query.expiresBefore);
-      if (!before) throw InvalidError.field('expiresBefore', `'${query.expiresBefore}' is not a date; use ISO 8601, e.g. 2026-06-01`);
-      qb.andWhere('d.expiresAt < :before', { before });
-    }
-    if (query.registrar) {
-      const registrar = query.registrar.trim();
-      qb.andWhere(UUID.test(registrar) ? '(r.id = :registrarId OR lower(r.name) = lower(:registrar))' : 'lower(r.name) = lower(:registrar)', {
-        registrar,
-        registrarId: registrar.toLowerCase(),
-      });
-    }
-    if (query.noticeSeen !== undefined) {
-      qb.andWhere(query.noticeSeen === 'true' ? 'd.lastNoticeAt IS NOT NULL' : 'd.lastNoticeAt IS NULL');
-    }
-    const [items, total] = await qb.getManyAndCount();
-    return page(items.map((d) => this.view(d)), total, query);
+    const count = matching('c').select('count(*)', 'total');
+    // Without a page (one past the end) the count's row still comes, with nulls for the domain.
+    const [sql, parameters] = this.db.driver.escapeQueryWithParameters(
+      `SELECT t.total, p.* FROM (${count.getQuery()}) t
+         LEFT JOIN (SELECT d.*, r.name AS "registrarName" FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
+                     WHERE d.name IN (${keys.getQuery()})) p ON true
+        ORDER BY p.name`,
+      { ...count.getParameters(), ...keys.getParameters() },
+    );
+    const rows: (Omit<Domain, 'registrar'> & { total: string; registrarName: string | null })[] = await this.db.query(sql, parameters);
+    const total = Number(rows[0].total);
+    const items = rows
+      .filter((row) => row.id !== null)
+      .map(({ total: _total, registrarName, ...domain }) =>
+        // view() reads the registrar's name only; the columns come back named as the entity's properties.
+        this.view({ ...domain, registrar: registrarName === null ? null : ({ name: registrarName } as Registrar) } as Domain),
+      );
+    return page(items, total, query);
   }
 
   /**
    * The domain called `name` (ASCII or Unicode, any case) with its registrar, if the actor may see
    * it; a client token asking for another client's domain gets the same NotFoundError as for none.
+   * One statement (TypeORM's findOne with relations takes two).
    */
   async findVisible(name: string, actor: Actor): Promise<Domain> {
     const ascii = toAsciiHost(name);
     const scope = clientScope(actor);
-    const domain = ascii === '' ? null : await this.domains.findOne({ where: { name: ascii }, relations: { registrar: true } });
+    const domain =
+      ascii === ''
+        ? null
+        : await this.domains.createQueryBuilder('d').leftJoinAndSelect('d.registrar', 'r').where('d.name = :name', { name: ascii }).getOne();
     if (!domain || (scope !== undefined && domain.clientId !== scope)) throw new NotFoundError('Domain', name);
     return domain;
   }
@@ -164,13 +199,16 @@ export class DomainsService {
   /** The domain behind a public guidance link (`/guide/domain/:token`), with its registrar, or null. */
   async findByGuidanceToken(token: string): Promise<Domain | null> {
     if (!/^[0-9a-f]{16,64}$/.test(token)) return null;
-    return this.domains.findOne({ where: { guidanceToken: token }, relations: { registrar: true } });
+    return this.domains.createQueryBuilder('d').leftJoinAndSelect('d.registrar', 'r').where('d.guidanceToken = :token', { token }).getOne();
   }
 
-  /** The tracked domains among `names` (lowercase ASCII), in one query on the unique name index. */
-  async findByAsciiNames(names: string[]): Promise<Domain[]> {
+  /**
+   * The tracked domains among `names` (lowercase ASCII): their name and client only, in one query on
+   * the unique name index (the mail hot path: matching and the RCPT check).
+   */
+  async findByAsciiNames(names: string[]): Promise<Pick<Domain, 'name' | 'clientId'>[]> {
     if (names.length === 0) return [];
-    return this.domains.createQueryBuilder('d').where('d.name = ANY(:names)', { names }).getMany();
+    return this.db.query('SELECT name, "clientId" FROM domain WHERE name = ANY($1::varchar[])', [names]);
   }
 
   async get(name: string, actor: Actor): Promise<DomainDto> {

@@ -2,8 +2,12 @@
 // at scrape time, so every instance reports the same truth; latencies are observed where they happen.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { workerLink } from '../database/worker-processes';
+
+/** Gauges read from the database at scrape time: the same in every process, so never summed. */
+const DATABASE_GAUGES = new Set(['aster_messages', 'aster_deliveries', 'aster_queue_depth', 'aster_queue_oldest_job_age_seconds']);
 
 /** Latency buckets in seconds, from a quick commit to a slow relay. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
@@ -85,6 +89,17 @@ export class MetricsService {
   }
 
   async text(): Promise<string> {
-    return this.registry.metrics();
+    const children = await workerLink.childMetrics?.();
+    if (!children?.length) return this.registry.metrics();
+    // Latencies observed in the worker processes (deliveries) and their process figures, summed
+    // with this process's (prom-client's aggregation rules); database counts come from here only.
+    const own = await this.registry.getMetricsAsJSON();
+    return AggregatorRegistry.aggregate([own, ...children]).metrics();
+  }
+
+  /** In a worker child: what it observed itself, without the counts read from the database. */
+  async ownMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
+    const names = this.registry.getMetricsAsArray().map((m) => m.name).filter((n) => !DATABASE_GAUGES.has(n) && n !== 'aster_smtp_connections');
+    return Promise.all(names.map((n) => this.registry.getSingleMetric(n)!.get())) as Promise<MetricObjectWithValues<MetricValue<string>>[]>;
   }
 }

@@ -44,6 +44,9 @@ export class Sink {
         });
       },
     });
+    // A sender that goes away mid-session (a killed Aster, a pooled connection cut) is not the
+    // sink's failure: without a listener smtp-server's 'error' event would crash the test run.
+    server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.listen(port || this.port, '127.0.0.1', () => resolve());

@@ -33,4 +33,16 @@ export class DomainQuery extends PageQuery {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'noticeSeen must be true or false' })
   noticeSeen?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    example: 'lindapence.com',
+    description:
+      'Keyset cursor, instead of `page`: the domains whose name sorts after this one (the `name` of the last item of the ' +
+      'previous page), `limit` of them. Constant time at any depth, where a deep `page` costs its offset. ' +
+      '`total` still counts every domain that matches the filters; `page` must be omitted (or 1).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  after?: string;
 }

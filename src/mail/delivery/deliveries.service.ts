@@ -31,20 +31,15 @@ export class DeliveriesService {
   async queue(manager: EntityManager, inboundMessageId: string, shares: ClientShare[], form: DeliveryForm): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     for (const share of shares) {
-      const rows: { id: string | null; n: string }[] = await manager.query(
-        `WITH recipients AS (
-           SELECT id, lower(email) AS email FROM contact WHERE "clientId" = $2 AND "receivesNotices"
-         ), queued AS (
-           INSERT INTO delivery ("inboundMessageId", "clientId", "contactId", email, form, domains)
-           SELECT $1, $2, id, email, $3, $4 FROM recipients
-           ON CONFLICT ("inboundMessageId", email) DO NOTHING
-           RETURNING id
-         )
-         SELECT q.id, (SELECT count(*) FROM recipients) AS n FROM (SELECT 1) one LEFT JOIN queued q ON true`,
-        [inboundMessageId, share.clientId, form, share.domains],
-      );
+      // aster_queue_deliveries: migrations/…-HotPathFunctions.ts (also used by the decide stage).
+      const rows: { n: number }[] = await manager.query('SELECT aster_queue_deliveries($1, $2, $3, $4, $5) AS n', [
+        inboundMessageId,
+        share.clientId,
+        form,
+        share.domains,
+        DELIVER_QUEUE.name,
+      ]);
       counts.set(share.clientId, Number(rows[0]?.n ?? 0));
-      for (const row of rows) if (row.id) await this.schedule(manager, row.id, 0);
     }
     return counts;
   }
@@ -62,35 +57,61 @@ export class DeliveriesService {
     await this.jobs.sendInTransaction(manager, DELIVER_QUEUE.name, { deliveryId }, { singletonKey: `${deliveryId}:${attempt}`, ...(startAfter ? { startAfter } : {}) });
   }
 
-  findQueued(id: string): Promise<Delivery | null> {
-    return this.deliveries.findOneBy({ id, status: 'queued' });
+  /** The delivery, if it is still waiting to be sent. */
+  async findQueued(id: string): Promise<Delivery | null> {
+    const rows: Partial<Delivery>[] = await this.db.query(
+      `SELECT id, "inboundMessageId", "clientId", "contactId", email, form, domains, status, attempts, "nextAttemptAt",
+              "lastResponse", "sentAt", "createdAt", "updatedAt"
+         FROM delivery WHERE id = $1 AND status = 'queued'`,
+      [id],
+    );
+    return rows.length ? Object.assign(new Delivery(), rows[0]) : null;
   }
 
   /**
-   * Records an attempt and its consequence in one transaction: `sent`, `failed` (5xx, or retried for
-   * longer than DELIVERY_MAX_AGE), or queued again after the next delay of the schedule. The only
-   * write after the relay's 250 is this one, which keeps the window for a duplicate as small as it gets.
+   * Records an attempt and its consequence: `sent`, `failed` (5xx, or retried for longer than
+   * DELIVERY_MAX_AGE), or queued again after the next delay of the schedule. The only write after
+   * the relay's 250 is this one, which keeps the window for a duplicate as small as it gets; a sent
+   * copy (the common case) is recorded in one statement. Only a delivery still queued with the
+   * attempt count the caller saw is changed, so a repeated job records nothing twice.
    */
-  async recordAttempt(id: string, answer: RelayAnswer, durationMs: number): Promise<Delivery | null> {
-    return this.db.transaction(async (manager) => {
-      const d = await manager.findOne(Delivery, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!d || d.status !== 'queued') return null;
-      const attempts = d.attempts + 1;
-      await manager.insert(DeliveryAttempt, { deliveryId: id, outcome: answer.outcome, response: answer.response.slice(0, 2000), durationMs });
-      const tooOld = Date.now() - d.createdAt.getTime() >= this.config.deliveryMaxAgeMs;
-      if (answer.outcome === 'sent') {
-        await manager.update(Delivery, id, { status: 'sent', attempts, lastResponse: answer.response, sentAt: new Date(), nextAttemptAt: null });
-        this.metrics.deliverySeconds.observe((Date.now() - d.createdAt.getTime()) / 1000);
-      } else if (answer.outcome === 'permanent' || tooOld) {
+  async recordAttempt(delivery: Delivery, answer: RelayAnswer, durationMs: number): Promise<void> {
+    const attempts = delivery.attempts + 1;
+    const response = answer.response.slice(0, 2000);
+    if (answer.outcome === 'sent') {
+      const rows: unknown[] = await this.db.query(
+        `WITH d AS (
+           UPDATE delivery SET status = 'sent', attempts = $2, "lastResponse" = $3, "sentAt" = now(), "nextAttemptAt" = NULL, "updatedAt" = now()
+            WHERE id = $1 AND status = 'queued' AND attempts = $4
+           RETURNING id
+         ), a AS (
+           INSERT INTO delivery_attempt ("deliveryId", outcome, response, "durationMs") SELECT id, 'sent', $5, $6 FROM d
+         )
+         SELECT id FROM d`,
+        [delivery.id, attempts, answer.response, delivery.attempts, response, durationMs],
+      );
+      if (rows.length) this.metrics.deliverySeconds.observe((Date.now() - delivery.createdAt.getTime()) / 1000);
+      return;
+    }
+    await this.db.transaction(async (manager) => {
+      const claimed: unknown[] = await manager.query(
+        `WITH d AS (
+           UPDATE delivery SET attempts = $2, "updatedAt" = now() WHERE id = $1 AND status = 'queued' AND attempts = $3 RETURNING id
+         ) SELECT id FROM d`,
+        [delivery.id, attempts, delivery.attempts],
+      );
+      if (claimed.length === 0) return;
+      await manager.insert(DeliveryAttempt, { deliveryId: delivery.id, outcome: answer.outcome, response, durationMs });
+      const tooOld = Date.now() - delivery.createdAt.getTime() >= this.config.deliveryMaxAgeMs;
+      if (answer.outcome === 'permanent' || tooOld) {
         const reason = answer.outcome === 'permanent' ? answer.response : `gave up after ${attempts} attempts (older than DELIVERY_MAX_AGE); last answer: ${answer.response}`;
-        await manager.update(Delivery, id, { status: 'failed', attempts, lastResponse: reason, nextAttemptAt: null });
-        if (d.form !== 'staff_alert') await this.alertStaff(manager);
+        await manager.update(Delivery, delivery.id, { status: 'failed', lastResponse: reason, nextAttemptAt: null });
+        if (delivery.form !== 'staff_alert') await this.alertStaff(manager);
       } else {
         const next = new Date(Date.now() + retryDelayMs(attempts, this.config.deliveryFirstRetryMs));
-        await manager.update(Delivery, id, { attempts, lastResponse: answer.response, nextAttemptAt: next });
-        await this.schedule(manager, id, attempts, next);
+        await manager.update(Delivery, delivery.id, { lastResponse: answer.response, nextAttemptAt: next });
+        await this.schedule(manager, delivery.id, attempts, next);
       }
-      return manager.findOneBy(Delivery, { id });
     });
   }
 

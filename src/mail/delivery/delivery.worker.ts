@@ -11,7 +11,7 @@ import { DeliveriesService } from './deliveries.service';
 import { Delivery } from './delivery.entity';
 import { Letters, LetterUnavailableError } from './letters';
 import { DELIVER_QUEUE, STAFF_ALERT_QUEUE } from './queues';
-import { Relay } from './relay';
+import { Relay, type LetterBytes } from './relay';
 
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap {
@@ -41,17 +41,17 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   async attempt(id: string): Promise<void> {
     const delivery = await this.deliveries.findQueued(id);
     if (!delivery) return;
-    let letter: Buffer;
+    let letter: LetterBytes;
     try {
       letter = await this.letters.compose(delivery);
     } catch (err) {
       if (!(err instanceof LetterUnavailableError)) throw err; // a bug or the database: pg-boss retries
-      await this.deliveries.recordAttempt(id, { outcome: 'permanent', response: `not sent: ${err.message}` }, 0);
+      await this.deliveries.recordAttempt(delivery, { outcome: 'permanent', response: `not sent: ${err.message}` }, 0);
       return;
     }
     const started = Date.now();
     const answer = await this.relay.send(id, { from: this.letters.bounceAddress(id), to: delivery.email }, letter);
-    await this.deliveries.recordAttempt(id, answer, Date.now() - started);
+    await this.deliveries.recordAttempt(delivery, answer, Date.now() - started);
     if (answer.outcome !== 'sent') this.logger.warn(`delivery ${id} to ${delivery.email}: ${answer.outcome}: ${answer.response}`);
   }
 

@@ -2,20 +2,35 @@
 // the notices module compose it. Reads only; the worker sends and records.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { simpleParser } from 'mailparser';
+import type { Readable } from 'node:stream';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
-import { Client } from '../../clients/client.entity';
-import { Contact } from '../../clients/contact.entity';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
-import { Domain } from '../../domains/domain.entity';
+import type { Domain } from '../../domains/domain.entity';
+import type { NoticeKind } from '../intake/classify';
 import { InboundMessage } from '../intake/inbound-message.entity';
-import { RawMessage } from '../intake/raw-message.entity';
-import { composeDigest, composeForward, composeWelcome, type NoticeDomain, type NoticeSettings } from '../notices/compose';
+import { readMessage } from '../intake/parse';
+import { RAW_SLICE_BYTES, readRawSlices } from '../intake/raw-reader';
+import { composeDigest, composeForward, composeForwardStream, composeWelcome, type NoticeDomain, type NoticeSettings } from '../notices/compose';
 import { composeStaffAlert } from '../notices/staff-alert.letter';
 import { Delivery } from './delivery.entity';
 
 export class LetterUnavailableError extends Error {}
+
+/** What Letters.notice reads in its first query (every column NULL when its row is missing). */
+interface NoticeRow {
+  messageFound: boolean;
+  kind: NoticeKind | null;
+  subject: string | null;
+  fromHeader: string | null;
+  authResults: object | null;
+  rawSize: number | null;
+  /** The raw bytes when they fit in one slice (RAW_SLICE_BYTES), else NULL: read with readRaw. */
+  raw: Buffer | null;
+  clientId: string | null;
+  clientName: string | null;
+  contactName: string | null;
+}
 
 @Injectable()
 export class Letters {
@@ -37,7 +52,8 @@ export class Letters {
     return { noticeFrom: this.config.noticeFrom, staffEmail: this.config.staffEmail, publicUrl: this.config.publicUrl, mailDomain: this.config.mailDomain };
   }
 
-  async compose(d: Delivery): Promise<Buffer> {
+  /** The letter of a delivery: a Buffer, or for a forward (which carries the original) a stream to read once. */
+  async compose(d: Delivery): Promise<Buffer | Readable> {
     switch (d.form) {
       case 'forward':
       case 'digest':
@@ -49,52 +65,86 @@ export class Letters {
     }
   }
 
-  private async recipient(d: Delivery): Promise<{ to: { name: string; email: string }; client: Client }> {
-    const contact = d.contactId ? await this.db.getRepository(Contact).findOneBy({ id: d.contactId }) : null;
-    const client = d.clientId ? await this.db.getRepository(Client).findOneBy({ id: d.clientId }) : null;
-    if (!client) throw new LetterUnavailableError('the client of this delivery no longer exists');
-    return { to: { name: contact?.name ?? '', email: d.email }, client };
+  /** Contact name and client of a delivery, in one query. */
+  private async recipient(d: Delivery): Promise<{ to: { name: string; email: string }; client: { id: string; name: string } }> {
+    const [row] = (await this.db.query(
+      `SELECT c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName"
+         FROM (SELECT 1) one
+         LEFT JOIN client c ON c.id = $1::uuid
+         LEFT JOIN contact ct ON ct.id = $2::uuid`,
+      [d.clientId, d.contactId],
+    )) as { clientId: string | null; clientName: string | null; contactName: string | null }[];
+    if (!row.clientId) throw new LetterUnavailableError('the client of this delivery no longer exists');
+    return { to: { name: row.contactName ?? '', email: d.email }, client: { id: row.clientId, name: row.clientName! } };
   }
 
-  private async noticeDomains(names: string[]): Promise<NoticeDomain[]> {
-    const domains = await this.db.getRepository(Domain).find({ where: { name: In(names) }, relations: { registrar: true }, order: { name: 'ASC' } });
-    return domains.map((domain) => ({
+  /** The named domains (or all of a client's), by name, with their registrar's name: one query. */
+  private async noticeDomains(where: { names: string[] } | { clientId: string }): Promise<NoticeDomain[]> {
+    const rows = (await this.db.query(
+      `SELECT d.name, d."unicodeName", d."registeredAt", d."expiresAt", d."guidanceToken", r.name AS registrar
+         FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
+        WHERE ${'names' in where ? 'd.name = ANY($1::varchar[])' : 'd."clientId" = $1::uuid'}
+        ORDER BY d.name ASC`,
+      ['names' in where ? where.names : where.clientId],
+    )) as (Pick<Domain, 'name' | 'unicodeName' | 'registeredAt' | 'expiresAt' | 'guidanceToken'> & { registrar: string | null })[];
+    return rows.map((domain) => ({
       name: domain.name,
       unicodeName: domain.unicodeName,
-      registrar: domain.registrar?.name ?? null,
+      registrar: domain.registrar,
       registeredAt: domain.registeredAt,
       expiresAt: domain.expiresAt,
       guidanceUrl: this.guidanceUrl(domain),
     }));
   }
 
-  private async notice(d: Delivery): Promise<Buffer> {
-    const message = await this.db.getRepository(InboundMessage).findOneBy({ id: d.inboundMessageId! });
-    const raw = await this.db.getRepository(RawMessage).findOneBy({ messageId: d.inboundMessageId! });
-    if (!message || !raw) throw new LetterUnavailableError('the original message is gone');
-    const { to, client } = await this.recipient(d);
-    const domains = await this.noticeDomains(d.domains);
-    const parsed = await simpleParser(raw.raw, { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true });
+  /**
+   * A forward or a digest: the message, the contact and the client in one query (with the raw
+   * bytes when they fit in one slice), the domains in a second, larger raw bytes in 1 MB slices
+   * (raw-reader.ts); the original is parsed once, streaming, for what the letter shows of it. A forward
+   * of a large original comes back as a stream: the original is encoded into it as the relay reads it.
+   */
+  private async notice(d: Delivery): Promise<Buffer | Readable> {
+    const [row] = (await this.db.query(
+      `SELECT m.id IS NOT NULL AS "messageFound", m.kind, m.subject, m."fromHeader", m."authResults",
+              octet_length(r.raw) AS "rawSize", CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw,
+              c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName"
+         FROM (SELECT 1) one
+         LEFT JOIN inbound_message m ON m.id = $1::uuid
+         LEFT JOIN raw_message r ON r."messageId" = m.id
+         LEFT JOIN client c ON c.id = $2::uuid
+         LEFT JOIN contact ct ON ct.id = $3::uuid`,
+      [d.inboundMessageId, d.clientId, d.contactId],
+    )) as NoticeRow[];
+    if (!row.messageFound || row.rawSize === null) throw new LetterUnavailableError('the original message is gone');
+    if (!row.clientId) throw new LetterUnavailableError('the client of this delivery no longer exists');
+    const domains = await this.noticeDomains({ names: d.domains });
+    const raw = row.raw ?? (await readRawSlices(this.db, d.inboundMessageId!, row.rawSize));
+    if (!raw) throw new LetterUnavailableError('the original message is gone');
+    const parsed = await readMessage(raw);
     // Any copy of mail that failed verification carries the warning: forwarded under `flag`, or
     // released by staff after `enforce` held it.
-    const unverifiedSender = (message.authResults as { verified?: boolean } | null)?.verified === false;
+    const unverifiedSender = (row.authResults as { verified?: boolean } | null)?.verified === false;
     const original = {
-      subject: parsed.subject ?? message.subject ?? '',
-      from: parsed.from?.text ?? message.fromHeader,
-      messageId: parsed.messageId ?? null,
-      date: parsed.date ?? null,
-      text: parsed.text ?? '',
+      subject: parsed.subject || (row.subject ?? ''),
+      from: parsed.from ?? row.fromHeader,
+      // In-Reply-To and References of the letter: the original's Message-ID in angle brackets.
+      messageId: parsed.messageId ? `<${parsed.messageId}>` : null,
+      date: parsed.date,
+      text: parsed.text,
     };
-    const common = { deliveryId: d.id, to, clientName: client.name, kind: message.kind ?? 'other', domains, unverifiedSender };
-    return d.form === 'forward'
-      ? composeForward(this.settings, { ...common, original: { ...original, raw: raw.raw } })
-      : composeDigest(this.settings, { ...common, original });
+    const to = { name: row.contactName ?? '', email: d.email };
+    const common = { deliveryId: d.id, to, clientName: row.clientName!, kind: row.kind ?? 'other', domains, unverifiedSender };
+    if (d.form === 'digest') return composeDigest(this.settings, { ...common, original });
+    // A large original is encoded into the letter as the relay reads it; a small letter is built
+    // whole, so that it leaves in one socket write instead of one per MIME part (docs/benchmarks.md).
+    return raw.length > RAW_SLICE_BYTES
+      ? composeForwardStream(this.settings, { ...common, original: { ...original, raw } })
+      : composeForward(this.settings, { ...common, original: { ...original, raw } });
   }
 
   private async welcome(d: Delivery): Promise<Buffer> {
     const { to, client } = await this.recipient(d);
-    const domains = await this.db.getRepository(Domain).find({ where: { clientId: client.id }, order: { name: 'ASC' } });
-    const noticeDomains = await this.noticeDomains(domains.map((x) => x.name));
+    const noticeDomains = await this.noticeDomains({ clientId: client.id });
     return composeWelcome(this.settings, {
       letterId: d.id,
       to,

@@ -16,7 +16,8 @@ export type Decision = 'forward' | 'digest' | 'hold' | 'bounce';
 
 /** A message received over SMTP: raw bytes and envelope first, then what the pipeline found. */
 @Entity('inbound_message')
-@Index('IDX_inbound_message_received', ['receivedAt'])
+// Newest first, ties by id, in one backward scan (GET /api/messages); also every range on receivedAt.
+@Index('IDX_inbound_message_received_id', ['receivedAt', 'id'])
 @Index('IDX_inbound_message_status', ['status', 'holdReason'])
 @Index('IDX_inbound_message_dedupe', ['messageId', 'envelopeFrom', 'receivedAt'])
 // GIN indexes on domains and clientIds, created in the migration.

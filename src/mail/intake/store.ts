@@ -4,12 +4,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { JobQueue } from '../../database/job-queue';
 import { MetricsService } from '../../metrics/metrics.service';
-import { InboundMessage } from './inbound-message.entity';
 import { rawMessageId } from './parse';
 import { ROUTE_QUEUE } from './queues';
-import { RawMessage } from './raw-message.entity';
 
 export interface Envelope {
   from: string;
@@ -27,7 +24,6 @@ export interface Stored {
 export class MessageStore {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly jobs: JobQueue,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -38,35 +34,16 @@ export class MessageStore {
     return stored;
   }
 
-  private commit(envelope: Envelope, raw: Buffer): Promise<Stored> {
-    const messageId = rawMessageId(raw);
-    return this.db.transaction(async (manager) => {
-      if (messageId) {
-        // Serialise concurrent copies of one message, so exactly one of them is stored.
-        await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${envelope.from}\n${messageId}`]);
-        const seen: { id: string }[] = await manager.query(
-          `SELECT id FROM inbound_message
-            WHERE "messageId" = $1 AND "envelopeFrom" = $2 AND "receivedAt" > now() - interval '24 hours'
-            ORDER BY "receivedAt" LIMIT 1`,
-          [messageId, envelope.from],
-        );
-        if (seen.length) {
-          await manager.query('UPDATE inbound_message SET duplicates = duplicates + 1 WHERE id = $1', [seen[0].id]);
-          return { id: seen[0].id, duplicate: true };
-        }
-      }
-      const inserted = await manager.insert(InboundMessage, {
-        envelopeFrom: envelope.from,
-        envelopeTo: envelope.to,
-        remoteAddress: envelope.remoteAddress,
-        helo: envelope.helo?.slice(0, 255) ?? null,
-        messageId,
-        size: raw.length,
-      });
-      const id = (inserted.identifiers[0] as { id: string }).id;
-      await manager.insert(RawMessage, { messageId: id, raw });
-      await this.jobs.sendInTransaction(manager, ROUTE_QUEUE.name, { messageId: id }, { singletonKey: id });
-      return { id, duplicate: false };
-    });
+  /**
+   * One round trip: `aster_store_message` (migrations/…-HotPathFunctions.ts) takes the advisory lock
+   * that serialises concurrent copies of one message, checks for a copy seen in the last 24 hours,
+   * inserts the message, its bytes and its routing job, all in the statement's one transaction.
+   */
+  private async commit(envelope: Envelope, raw: Buffer): Promise<Stored> {
+    const rows: { stored_id: string; is_duplicate: boolean }[] = await this.db.query(
+      'SELECT stored_id, is_duplicate FROM aster_store_message($1, $2, $3, $4, $5, $6, $7)',
+      [envelope.from, envelope.to, envelope.remoteAddress, envelope.helo?.slice(0, 255) ?? null, rawMessageId(raw), raw, ROUTE_QUEUE.name],
+    );
+    return { id: rows[0].stored_id, duplicate: rows[0].is_duplicate };
   }
 }

@@ -5,7 +5,7 @@ import { CurrentActor, type Actor } from '../../auth/actor';
 import { AnyRole, StaffOnly } from '../../auth/roles.decorator';
 import { ApiErrors } from '../../common/api-errors.decorator';
 import { RecordIdPipe } from '../../common/id.pipe';
-import { MessageDoc } from './dto/message.doc';
+import { MessageDoc, MessagePageDoc } from './dto/message.doc';
 import { MessageQuery } from './dto/message-query.dto';
 import { ReleaseDto } from './dto/release.dto';
 import { MessagesService } from './messages.service';
@@ -19,7 +19,7 @@ export class MessagesController {
   @Get()
   @AnyRole()
   @ApiOperation({ summary: 'Inbound registrar mail, newest first; a client token sees only mail about its own domains' })
-  @ApiOkResponse({ description: '`{ items, total, page, limit }`' })
+  @ApiOkResponse({ type: MessagePageDoc, description: '`{ items, total, page, limit }` (and `totalCapped` when the count stopped at its cap)' })
   @ApiErrors(400, 401)
   list(@Query() query: MessageQuery, @CurrentActor() actor: Actor) {
     return this.messages.list(query, actor);

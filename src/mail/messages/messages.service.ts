@@ -1,6 +1,6 @@
 // Inbound messages as staff (and, for their own mail, clients) see them, and the writes of the
 // routing pipeline: each message's decision is recorded once, with its deliveries, in one transaction.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
@@ -8,13 +8,16 @@ import { clientScope, type Actor } from '../../auth/actor';
 import { ConflictError, InvalidError, NotFoundError } from '../../common/errors';
 import { page, type Page } from '../../common/page';
 import { toAsciiHost } from '../../domains/domain-name';
+import { ASTER_CONFIG } from '../../config/config.module';
+import type { AsterConfig } from '../../config/config';
 import { DeliveriesService } from '../delivery/deliveries.service';
+import { DELIVER_QUEUE, STAFF_ALERT_INTERVAL_SECONDS, STAFF_ALERT_QUEUE } from '../delivery/queues';
 import type { BounceReport } from '../intake/bounce';
 import type { ClientShare, DecideOutcome, TrackedDomain } from '../intake/decide';
 import { InboundMessage, type HoldReason } from '../intake/inbound-message.entity';
 import type { NoticeKind } from '../intake/classify';
-import { RawMessage } from '../intake/raw-message.entity';
-import type { MessageQuery } from './dto/message-query.dto';
+import { RAW_SLICE_BYTES, readRaw, readRawSlices } from '../intake/raw-reader';
+import { MESSAGE_COUNT_CAP, type MessageQuery } from './dto/message-query.dto';
 
 export interface RoutingResult {
   subject: string | null;
@@ -28,66 +31,69 @@ export interface RoutingResult {
   noticeFor: string[];
 }
 
+/** What routing reads of a stored message (the rest is in its bytes). */
+export type RoutingView = Pick<InboundMessage, 'id' | 'status' | 'envelopeFrom' | 'envelopeTo' | 'remoteAddress' | 'helo'>;
+
 @Injectable()
 export class MessagesService {
   constructor(
     @InjectRepository(InboundMessage) private readonly messages: Repository<InboundMessage>,
-    @InjectRepository(RawMessage) private readonly raws: Repository<RawMessage>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly deliveries: DeliveriesService,
     private readonly audit: AuditService,
+    @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
   ) {}
 
   /** The stored message and its bytes, or null when it is gone or already decided. */
-  async loadForRouting(id: string): Promise<{ message: InboundMessage; raw: Buffer } | null> {
-    const message = await this.messages.findOneBy({ id });
-    if (!message || message.stage !== 'stored') return null;
-    const raw = await this.raws.findOneByOrFail({ messageId: id });
-    return { message, raw: raw.raw };
+  async loadForRouting(id: string): Promise<{ message: RoutingView; raw: Buffer } | null> {
+    // One query: the row and, when they fit in one slice, the bytes (larger ones in slices).
+    const [row] = (await this.db.query(
+      `SELECT m.id, m.status, m."envelopeFrom", m."envelopeTo", m."remoteAddress", m.helo, octet_length(r.raw) AS "rawSize",
+              CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw
+         FROM inbound_message m JOIN raw_message r ON r."messageId" = m.id
+        WHERE m.id = $1 AND m.stage = 'stored'`,
+      [id],
+    )) as (RoutingView & { rawSize: number; raw: Buffer | null })[];
+    if (!row) return null;
+    const raw = row.raw ?? (await readRawSlices(this.db, id, Number(row.rawSize)));
+    if (!raw) return null;
+    const { rawSize: _size, raw: _raw, ...message } = row;
+    return { message, raw };
   }
 
   /**
-   * Writes the pipeline's result. Idempotent: the row is locked and only a message still at stage
-   * `stored` is decided, so a job that runs twice (crash, two instances) queues one set of deliveries.
+   * Writes the pipeline's result in one round trip (`aster_record_decision`, migrations/…-HotPathFunctions.ts).
+   * Idempotent: the row is locked and only a message still at stage `stored` is decided, so a job
+   * that runs twice (crash, two instances) queues one set of deliveries. Forwards and digests get a
+   * delivery (and its job) per notice-receiving contact; when no share's client has one, the message
+   * is held as `no_recipient`. A hold asks for a staff alert in the same transaction.
    */
   async recordDecision(id: string, result: RoutingResult): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const message = await manager.findOne(InboundMessage, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!message || message.stage !== 'stored') return;
-      let { outcome } = result;
-      const shares: ClientShare[] =
-        outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
-      if (outcome.decision !== 'hold') {
-        const counts = await this.deliveries.queue(manager, id, shares, outcome.decision);
-        const nobody = shares.filter((s) => !counts.get(s.clientId));
-        if (nobody.length === shares.length) {
-          outcome = {
-            decision: 'hold',
-            holdReason: 'no_recipient',
-            reason: `Held: no contact of the client receives notices (${nobody.map((s) => s.domains.join(', ')).join(' / ')}).`,
-          };
-        }
-      }
-      const held = outcome.decision === 'hold';
-      await manager.update(InboundMessage, id, {
-        subject: result.subject?.slice(0, 998) ?? null,
-        fromHeader: result.from?.slice(0, 998) ?? null,
-        kind: result.kind,
-        decision: outcome.decision,
-        decisionReason: outcome.reason,
-        domains: [...new Set(result.matched.map((d) => d.name))].sort(),
-        clientIds: [...new Set(result.matched.map((d) => d.clientId))],
-        status: held ? 'held' : 'forwarded',
-        holdReason: held ? (outcome as { holdReason: HoldReason }).holdReason : null,
-        authResults: result.authResults,
-        stage: 'decided',
-        decidedAt: new Date(),
-      });
-      if (held) await this.deliveries.alertStaff(manager);
-      if (result.noticeFor.length) {
-        await manager.query(`UPDATE domain SET "lastNoticeAt" = now() WHERE name = ANY($1)`, [result.noticeFor]);
-      }
-    });
+    const { outcome } = result;
+    const shares: ClientShare[] =
+      outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
+    const noRecipient = `Held: no contact of the client receives notices (${shares.map((s) => s.domains.join(', ')).join(' / ')}).`;
+    await this.db.query(
+      'SELECT aster_record_decision($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)',
+      [
+        id,
+        result.subject?.slice(0, 998) ?? null,
+        result.from?.slice(0, 998) ?? null,
+        result.kind,
+        outcome.decision,
+        outcome.reason,
+        outcome.decision === 'hold' ? outcome.holdReason : null,
+        [...new Set(result.matched.map((d) => d.name))].sort(),
+        [...new Set(result.matched.map((d) => d.clientId))],
+        result.authResults === null ? null : JSON.stringify(result.authResults),
+        JSON.stringify(shares.map((s) => ({ clientId: s.clientId, domains: s.domains }))),
+        noRecipient,
+        result.noticeFor,
+        DELIVER_QUEUE.name,
+        this.config.staffEmail ? STAFF_ALERT_QUEUE.name : null,
+        STAFF_ALERT_INTERVAL_SECONDS,
+      ],
+    );
   }
 
   /** A DSN for one of our deliveries: mark the delivery failed (when it did) and file the report. */
@@ -108,23 +114,65 @@ export class MessagesService {
     });
   }
 
+  /**
+   * A page of messages, newest first, and how many match, in one statement. The page walks
+   * IDX_inbound_message_received_id ("receivedAt", id) backwards and reads only the summary's
+   * columns. The count stops after MESSAGE_COUNT_CAP rows (or after the end of the page asked for,
+   * if that is further): past it, `total` is that lower bound and `totalCapped: true` says so.
+   */
   async list(query: MessageQuery, actor: Actor): Promise<Page<ReturnType<MessagesService['summary']>>> {
-    const qb = this.messages.createQueryBuilder('m').orderBy('m.receivedAt', 'DESC').addOrderBy('m.id').skip(query.skip).take(query.limit);
     const scope = clientScope(actor);
-    if (scope) qb.andWhere('m."clientIds" = ARRAY[:scope]::uuid[]', { scope });
-    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
-    if (query.holdReason) qb.andWhere('m.holdReason = :holdReason', { holdReason: query.holdReason });
-    // Containment (@>) is what the GIN indexes on the arrays serve; `x = ANY(arr)` scans the table.
-    if (query.domain) qb.andWhere('m.domains @> ARRAY[:domain]::text[]', { domain: toAsciiHost(query.domain) });
-    if (query.clientId) qb.andWhere('m."clientIds" @> ARRAY[:clientId]::uuid[]', { clientId: query.clientId });
-    const [items, total] = await qb.getManyAndCount();
-    return page(items.map((m) => this.summary(m)), total, query);
+    const matching = (alias: string) => {
+      const qb = this.messages.createQueryBuilder(alias);
+      // Containment (@>) and array equality are what the GIN indexes on the arrays serve; `x = ANY(arr)`
+      // scans the table. A client token sees the messages about its client alone.
+      if (scope) qb.andWhere(`${alias}."clientIds" = ARRAY[:scope]::uuid[]`, { scope });
+      if (query.status) qb.andWhere(`${alias}.status = :status`, { status: query.status });
+      if (query.holdReason) qb.andWhere(`${alias}.holdReason = :holdReason`, { holdReason: query.holdReason });
+      if (query.domain) qb.andWhere(`${alias}.domains @> ARRAY[:domain]::text[]`, { domain: toAsciiHost(query.domain) });
+      if (query.clientId) qb.andWhere(`${alias}."clientIds" @> ARRAY[:clientId]::uuid[]`, { clientId: query.clientId });
+      return qb;
+    };
+    const columns = ['id', 'messageId', 'fromHeader', 'subject', 'receivedAt', 'status', 'holdReason', 'kind', 'domains', 'clientIds'] as const;
+    const rows = matching('m').select([]);
+    for (const c of columns) rows.addSelect(`m.${c}`, c);
+    rows.orderBy('m.receivedAt', 'DESC').addOrderBy('m.id', 'DESC').offset(query.skip).limit(query.limit);
+    const cap = Math.max(MESSAGE_COUNT_CAP, query.skip + query.limit);
+    const counted = matching('k').select('1').limit(cap + 1);
+    // Without a page (one past the end) the count's row still comes, with nulls for the message.
+    const [sql, parameters] = this.db.driver.escapeQueryWithParameters(
+      `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM (${counted.getQuery()}) n) t
+         LEFT JOIN (${rows.getQuery()}) p ON true
+        ORDER BY p."receivedAt" DESC, p.id DESC`,
+      { ...counted.getParameters(), ...rows.getParameters() },
+    );
+    const found: (Pick<InboundMessage, (typeof columns)[number]> & { total: number })[] = await this.db.query(sql, parameters);
+    const capped = found[0].total > cap;
+    const total = capped ? cap : found[0].total;
+    const items = found.filter((m) => m.id !== null);
+    return page(items.map((m) => this.summary(m)), total, query, capped);
   }
 
+  /** One message with its deliveries and their attempts, read in one statement (json_agg). */
   async show(id: string, actor: Actor) {
-    const message = await this.findVisible(id, actor);
-    const deliveries = await this.deliveries.forMessages([id]);
-    const attempts = await this.deliveries.attemptsOf(deliveries.map((d) => d.id));
+    const rows: (InboundMessage & { deliveries: ShownDelivery[] })[] = await this.db.query(
+      `SELECT m.*, COALESCE((
+         SELECT json_agg(json_build_object(
+                  'id', d.id, 'clientId', d."clientId", 'contactId', d."contactId", 'email', d.email, 'form', d.form,
+                  'domains', d.domains, 'status', d.status, 'attempts', d.attempts, 'nextAttemptAt', d."nextAttemptAt",
+                  'lastResponse', d."lastResponse", 'sentAt', d."sentAt",
+                  'attemptLog', COALESCE((
+                    SELECT json_agg(json_build_object('at', a.at, 'outcome', a.outcome, 'response', a.response) ORDER BY a.at, a.id)
+                      FROM delivery_attempt a WHERE a."deliveryId" = d.id), '[]'::json)
+                ) ORDER BY d."createdAt", d.email)
+           FROM delivery d WHERE d."inboundMessageId" = m.id), '[]'::json) AS deliveries
+         FROM inbound_message m WHERE m.id = $1`,
+      [id],
+    );
+    const message = rows[0];
+    if (!message || !this.isVisible(message, actor)) throw new NotFoundError('Message', id);
+    // json_build_object writes timestamps as text; the API answers Dates, as for every other field.
+    const date = (v: Date | string | null) => (v === null ? null : new Date(v));
     return {
       ...this.summary(message),
       decision: message.decision,
@@ -135,7 +183,7 @@ export class MessagesService {
       duplicates: message.duplicates,
       stage: message.stage,
       authResults: message.authResults,
-      deliveries: deliveries.map((d) => ({
+      deliveries: message.deliveries.map((d) => ({
         id: d.id,
         clientId: d.clientId,
         contactId: d.contactId,
@@ -144,17 +192,19 @@ export class MessagesService {
         domains: d.domains,
         status: d.status,
         attempts: d.attempts,
-        nextAttemptAt: d.nextAttemptAt,
+        nextAttemptAt: date(d.nextAttemptAt),
         lastResponse: d.lastResponse,
-        sentAt: d.sentAt,
-        attemptLog: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({ at: a.at, outcome: a.outcome, response: a.response })),
+        sentAt: date(d.sentAt),
+        attemptLog: d.attemptLog.map((a) => ({ at: date(a.at)!, outcome: a.outcome, response: a.response })),
       })),
     };
   }
 
   async raw(id: string, actor: Actor): Promise<Buffer> {
     await this.findVisible(id, actor);
-    return (await this.raws.findOneByOrFail({ messageId: id })).raw;
+    const raw = await readRaw(this.db, id);
+    if (!raw) throw new NotFoundError('Message', id);
+    return raw;
   }
 
   /** Sends a held message on to the chosen clients (by default those it was matched to). */
@@ -204,14 +254,16 @@ export class MessagesService {
   /** A client token sees only messages about its own client alone (a digest's original names others). */
   private async findVisible(id: string, actor: Actor): Promise<InboundMessage> {
     const message = await this.messages.findOneBy({ id });
-    const scope = clientScope(actor);
-    if (!message || (scope && !(message.clientIds.length === 1 && message.clientIds[0] === scope))) {
-      throw new NotFoundError('Message', id);
-    }
+    if (!message || !this.isVisible(message, actor)) throw new NotFoundError('Message', id);
     return message;
   }
 
-  private summary(m: InboundMessage) {
+  private isVisible(message: Pick<InboundMessage, 'clientIds'>, actor: Actor): boolean {
+    const scope = clientScope(actor);
+    return !scope || (message.clientIds.length === 1 && message.clientIds[0] === scope);
+  }
+
+  private summary(m: Pick<InboundMessage, 'id' | 'messageId' | 'fromHeader' | 'subject' | 'receivedAt' | 'status' | 'holdReason' | 'kind' | 'domains' | 'clientIds'>) {
     return {
       id: m.id,
       messageId: m.messageId,
@@ -225,4 +277,20 @@ export class MessagesService {
       clientIds: m.clientIds,
     };
   }
+}
+
+/** A delivery with its attempts as `show` reads them (json_build_object: timestamps as text). */
+interface ShownDelivery {
+  id: string;
+  clientId: string | null;
+  contactId: string | null;
+  email: string;
+  form: import('../delivery/delivery.entity').DeliveryForm;
+  domains: string[];
+  status: import('../delivery/delivery.entity').DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastResponse: string | null;
+  sentAt: string | null;
+  attemptLog: { at: string; outcome: import('../delivery/delivery-attempt.entity').AttemptOutcome; response: string }[];
 }

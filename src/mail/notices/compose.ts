@@ -6,7 +6,7 @@ import type { NoticeKind } from '../intake/classify';
 export { composeDigest } from './digest';
 export { extractDates, type FoundDate } from './dates';
 export { EXPLANATIONS, type Explanation } from './explanations';
-export { composeForward } from './forward';
+export { composeForward, composeForwardStream } from './forward';
 export { noticeMessageId } from './letter';
 export { composeWelcome } from './welcome';
 

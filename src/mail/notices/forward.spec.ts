@@ -1,5 +1,5 @@
 import { NOTICE_KINDS } from '../intake/classify';
-import { composeForward, EXPLANATIONS, noticeMessageId, type ForwardInput } from './compose';
+import { composeForward, composeForwardStream, EXPLANATIONS, noticeMessageId, type ForwardInput } from './compose';
 import { escapeHtml } from './html';
 import { UNVERIFIED_WARNING } from './sections';
 import {
@@ -194,5 +194,39 @@ describe('composeForward: the attached original', () => {
     const raw = Buffer.from('From: a@reg.test\r\nSubject: x\r\n\r\nno final line break', 'ascii');
     const mail = await parse(await composeForward(SETTINGS, input({ original: { ...latin1OriginalMessage(), raw } })));
     expect(Buffer.compare(mail.attachments[0].content, raw)).toBe(0);
+  });
+});
+
+describe('composeForwardStream', () => {
+  const read = async (stream: NodeJS.ReadableStream): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  /** A 7bit original of ~3 MB (CRLF lines of ASCII), attached as it is. */
+  const bigOriginal = (): Buffer =>
+    Buffer.from(`From: Gandi <noreply@gandi.net>\r\nSubject: Portfolio export\r\n\r\n${'lindapence.com renewed until 2028; the export follows.\r\n'.repeat(60_000)}`);
+
+  it.each([
+    ['a Latin-1 original (base64)', () => latin1OriginalMessage()],
+    ['a 3 MB 7bit original', () => ({ ...latin1OriginalMessage(), raw: bigOriginal() })],
+  ])('streams the letter composeForward builds, for %s', async (_case, original) => {
+    const o = original();
+    const [whole, streamed] = await Promise.all([composeForward(SETTINGS, input({ original: o })), read(composeForwardStream(SETTINGS, input({ original: o })))]);
+    const [a, b] = await Promise.all([parse(whole), parse(streamed)]);
+    expect(b.subject).toBe(a.subject);
+    expect(b.text).toBe(a.text);
+    expect(b.html).toBe(a.html);
+    expect(b.messageId).toBe(a.messageId);
+    expect(b.inReplyTo).toBe(a.inReplyTo);
+    expect(headerLines(streamed).filter((l) => !/^(date|content-type):/i.test(l))).toEqual(headerLines(whole).filter((l) => !/^(date|content-type):/i.test(l)));
+    const attached = b.attachments.find((x) => x.contentType === 'message/rfc822');
+    expect(Buffer.compare(attached!.content, o.raw)).toBe(0);
+    // Same size but for the two MIME boundaries, which are random per composition.
+    expect(Math.abs(streamed.length - whole.length)).toBeLessThan(200);
+  });
+
+  it('refuses a notice about no domain, like composeForward', () => {
+    expect(() => composeForwardStream(SETTINGS, input({ domains: [] }))).toThrow(/at least one domain/);
   });
 });

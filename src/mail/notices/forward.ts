@@ -1,7 +1,8 @@
 // The forwarded notice (DESIGN.md, "What a forwarded notice looks like"): a registrar's message
 // about one client's domains, explained in plain words, with the original attached unchanged.
+import type { Readable } from 'node:stream';
 import type { ForwardInput, NoticeSettings } from './compose';
-import { composeLetter, ORIGINAL_FILENAME } from './letter';
+import { composeLetter, composeLetterStream, ORIGINAL_FILENAME, type Letter } from './letter';
 import { formatDateTime } from './dates';
 import { EXPLANATIONS } from './explanations';
 import { html } from './html';
@@ -37,7 +38,7 @@ function originalSection(original: ForwardInput['original']): Section {
   };
 }
 
-export async function composeForward(settings: NoticeSettings, input: ForwardInput): Promise<Buffer> {
+function forwardLetter(settings: NoticeSettings, input: ForwardInput): Letter {
   if (input.domains.length === 0) throw new Error('composeForward: a forwarded notice concerns at least one domain');
   const subject = forwardSubject(input);
   const kicker = `Copy of a registrar message, for ${input.clientName}`;
@@ -48,7 +49,7 @@ export async function composeForward(settings: NoticeSettings, input: ForwardInp
     originalSection(input.original),
   ];
   const foot = footer(settings.staffEmail, WHY_COPIED);
-  return composeLetter(settings, {
+  return {
     to: input.to,
     subject,
     id: input.deliveryId,
@@ -57,5 +58,18 @@ export async function composeForward(settings: NoticeSettings, input: ForwardInp
     html: page(subject, kicker, sections.map((s) => s.html), foot.html),
     text: plainText(kicker, sections.map((s) => s.text), foot.text),
     original: input.original.raw,
-  });
+  };
+}
+
+export async function composeForward(settings: NoticeSettings, input: ForwardInput): Promise<Buffer> {
+  return composeLetter(settings, forwardLetter(settings, input));
+}
+
+/**
+ * The forwarded notice as a stream, for the relay: the original (up to the 25 MB Aster accepts)
+ * is encoded into the letter as the relay reads it, never copied into a second whole Buffer.
+ * Throws, like composeForward, when the input is refused.
+ */
+export function composeForwardStream(settings: NoticeSettings, input: ForwardInput): Readable {
+  return composeLetterStream(settings, forwardLetter(settings, input));
 }

@@ -1,6 +1,7 @@
 // Aster as a separate process (node dist/src/main.js), the way it runs in production, so a test can
 // kill -9 it, restart it, or run two of them on one database.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -24,8 +25,22 @@ export interface AsterProcess {
   smtpPort: number;
   /** Everything the process wrote, for the failure message of a test. */
   output: () => string;
+  /** Signals the main process; SIGKILL also kills its worker processes at the same moment (a crash of the host). */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** The worker processes the main process runs (ASTER_WORKER_PROCESSES). */
+  workerPids(): number[];
   api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** Child processes of `pid` (Linux /proc). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 export async function startAster(env: Record<string, string>, ports?: { httpPort: number; smtpPort: number }): Promise<AsterProcess> {
@@ -71,8 +86,17 @@ export async function startAster(env: Record<string, string>, ports?: { httpPort
     smtpPort,
     output: () => output,
     api,
+    workerPids: () => childPids(child.pid!),
     kill: async (signal) => {
+      const workers = signal === 'SIGKILL' ? childPids(child.pid!) : [];
       if (child.exitCode === null) child.kill(signal);
+      for (const pid of workers) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       await exited;
     },
   };

@@ -1,6 +1,6 @@
 // Controls a PostgreSQL cluster of the test's own through pg-cluster.cjs (see there why).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,9 +10,11 @@ export class Cluster {
   private readonly child: ChildProcess;
   private readonly replies: string[] = [];
   private waiter: (() => void) | undefined;
+  private readonly dir: string;
 
   private constructor(readonly port: number, private readonly password: string) {
     const dir = mkdtempSync(join(tmpdir(), 'aster-fault-pg-'));
+    this.dir = dir;
     this.child = spawn(process.execPath, [join(__dirname, 'pg-cluster.cjs'), dir, String(port), password], { stdio: ['pipe', 'pipe', 'inherit'] });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       this.replies.push(line);
@@ -53,5 +55,7 @@ export class Cluster {
   async close(): Promise<void> {
     this.child.stdin!.end();
     await new Promise<void>((resolve) => (this.child.exitCode !== null ? resolve() : this.child.once('exit', () => resolve())));
+    // The cluster's files (about 50 MB): nothing of them is needed after the test.
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -80,3 +80,20 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, what: s
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** One query on a test database. */
+export async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** Route and deliver jobs not yet completed (waiting, retrying or held by a process). */
+export async function pendingJobs(url: string): Promise<number> {
+  const [row] = await query<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE name IN ('intake-route', 'deliver') AND state < 'completed'`);
+  return Number(row.n);
+}

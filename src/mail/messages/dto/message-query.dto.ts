@@ -1,9 +1,30 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../../common/page';
 import { HOLD_REASONS, MESSAGE_STATUSES, type HoldReason, type MessageStatus } from '../../intake/inbound-message.entity';
 
+/**
+ * GET /api/messages counts the matching messages up to this many (or up to the end of the page
+ * asked for, if further); past it `total` is that lower bound and the page says `totalCapped: true`.
+ */
+export const MESSAGE_COUNT_CAP = 10_000;
+
 export class MessageQuery extends PageQuery {
+  @ApiPropertyOptional({
+    minimum: 1,
+    default: 1,
+    description:
+      `The answer's \`total\` is exact up to ${MESSAGE_COUNT_CAP.toLocaleString('en')} matching messages (or up to the end of the page asked for, ` +
+      'if that is further). Past that, counting stops: `total` is that lower bound and the answer carries `totalCapped: true` ' +
+      '(absent otherwise).',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  override page: number = 1;
+
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
   @IsOptional()
   @IsIn(MESSAGE_STATUSES as unknown as string[], { message: `status must be one of ${MESSAGE_STATUSES.join(', ')}` })

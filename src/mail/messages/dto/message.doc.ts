@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DELIVERY_FORMS, DELIVERY_STATUSES } from '../../delivery/delivery.entity';
 import { NOTICE_KINDS } from '../../intake/classify';
 import { HOLD_REASONS, MESSAGE_STATUSES } from '../../intake/inbound-message.entity';
+import { MESSAGE_COUNT_CAP } from './message-query.dto';
 
 export class AttemptDoc {
   @ApiProperty() at: Date;
@@ -42,4 +43,35 @@ export class MessageDoc {
   @ApiProperty({ enum: ['stored', 'decided'] }) stage: string;
   @ApiPropertyOptional({ nullable: true, description: 'SPF, DKIM, DMARC and ARC results' }) authResults: object | null;
   @ApiProperty({ type: [DeliveryDoc] }) deliveries: DeliveryDoc[];
+}
+
+/** A message as GET /api/messages lists it. */
+export class MessageSummaryDoc {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiPropertyOptional({ nullable: true, description: 'The Message-ID header, without angle brackets' }) messageId: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The From header' }) from: string | null;
+  @ApiPropertyOptional({ nullable: true }) subject: string | null;
+  @ApiProperty() receivedAt: Date;
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status: string;
+  @ApiPropertyOptional({ enum: HOLD_REASONS, nullable: true }) holdReason: string | null;
+  @ApiPropertyOptional({ enum: NOTICE_KINDS, nullable: true }) kind: string | null;
+  @ApiProperty({ type: [String], example: ['lindapence.com'] }) domains: string[];
+  @ApiProperty({ type: [String], format: 'uuid' }) clientIds: string[];
+}
+
+/** The answer of GET /api/messages. */
+export class MessagePageDoc {
+  @ApiProperty({ type: [MessageSummaryDoc] }) items: MessageSummaryDoc[];
+  @ApiProperty({
+    example: 1,
+    description: `Matching messages: exact up to ${MESSAGE_COUNT_CAP.toLocaleString('en')} (or up to the end of the page asked for, if further); past that, this lower bound, with \`totalCapped\``,
+  })
+  total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 50 }) limit: number;
+  @ApiPropertyOptional({
+    enum: [true],
+    description: 'Present, and true, only when counting stopped at the cap: `total` is then a lower bound ("at least"), not the exact number',
+  })
+  totalCapped?: true;
 }
