@@ -59,6 +59,8 @@ process.on('message', (m: { type: string }) => {
 });
 process.on('disconnect', () => process.exit(0));
 
+// A sender that goes away mid-session is not the sink's failure (an unhandled 'error' would end it).
+server.on('error', () => undefined);
 server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
   const address = server.server.address();
   process.send?.({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });

@@ -1,7 +1,7 @@
 // Aster as the bench runs it: a separate process (`node dist/src/main.js`) on a fresh database of
 // the local PostgreSQL, stopped with SIGTERM; plus the few API calls the bench makes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -59,6 +59,22 @@ export class AsterProcess {
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** Its worker processes (ASTER_WORKER_PROCESSES), which route and deliver. */
+  workerPids(): number[] {
+    try {
+      return readdirSync(`/proc/${this.pid}/task`).flatMap((task) =>
+        readFileSync(`/proc/${this.pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+      );
+    } catch {
+      return [];
+    }
+  }
+
+  /** The main process and its worker processes. */
+  pids(): number[] {
+    return [this.pid, ...this.workerPids()];
   }
 
   get api(): string {

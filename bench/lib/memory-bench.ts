@@ -1,4 +1,4 @@
-// Peak RSS of the Aster process in the two cases of issue 7: one 25 MB message (until the 250, and
+// Peak RSS of the Aster processes (the main one, and its worker processes for the big message) in the two cases of issue 7: one 25 MB message (until the 250, and
 // until its copy reaches the sink), and 1,000 idle SMTP connections. The peak is VmHWM after
 // resetting it through /proc/<pid>/clear_refs, cross-checked by sampling VmRSS every 20 ms.
 import { Client } from 'pg';
@@ -22,6 +22,8 @@ export interface MemoryResult {
     sampledForwarded: number;
     /** Peak RSS sampled in each part of the message's life after the 250 (from the pipeline's timestamps). */
     phases: { phase: string; ms: number; peak: number }[];
+    /** The worker processes (ASTER_WORKER_PROCESSES), which route and forward it: RSS before, peak (VmHWM, sampled). */
+    workers: { pid: number; before: number; hwm: number; sampled: number }[];
   };
   idle: { connections: number; greeted: number; heldSeconds: number; before: number; hwm: number; sampled: number };
 }
@@ -91,6 +93,10 @@ export async function runMemoryBench(
   const before = memory(pid).rss;
   resetPeak(pid);
   sampler = sampleRss(pid);
+  const workerPids = aster.workerPids();
+  const workerBefore = workerPids.map((w) => memory(w).rss);
+  for (const w of workerPids) resetPeak(w);
+  const workerSamplers = workerPids.map((w) => sampleRss(w));
   const load = await runLoad({ port: smtpPort, sessions: 1, count: 1, message: () => ({ token, from: 'noreply@gandi-bench.test', to: options.to, raw }) });
   const sent = load.sent[0];
   const hwmAtAccept = memory(pid).hwm;
@@ -100,12 +106,14 @@ export async function runMemoryBench(
   const arrival = sink.arrivals.get(token);
   const hwmForwarded = Math.max(hwmAtAccept, memory(pid).hwm);
   const sampledForwarded = Math.max(sampledAtAccept, sampler.stop());
+  const workers = workerPids.map((w, i) => ({ pid: w, before: workerBefore[i], hwm: memory(w).hwm, sampled: workerSamplers[i].stop() }));
   if (!sent || sent.code !== 250) throw new Error(`the 25 MB message was not accepted: ${sent?.reply ?? load.errors.join(' / ')}`);
   await new Promise((r) => setTimeout(r, 500));
   const life = await lifeOf(options.databaseUrl, token);
   const phases: { phase: string; ms: number; peak: number }[] = [];
   if (life && arrival) {
-    const t = sampler.timeline;
+    // Routing and forwarding happen in a worker process when there is one.
+    const t = workerSamplers[0]?.timeline ?? sampler.timeline;
     phases.push({ phase: 'receive and store (MAIL FROM → 250)', ms: sent.answeredAt - sent.startedAt, peak: sampledAtAccept });
     phases.push({ phase: 'route (250 → decided)', ms: life.decided - sent.answeredAt, peak: peakBetween(t, sent.answeredAt, life.decided) });
     phases.push({ phase: 'compose and relay (decided → copy at the sink)', ms: arrival.at - life.decided, peak: peakBetween(t, life.decided, arrival.at) });
@@ -124,6 +132,7 @@ export async function runMemoryBench(
       hwmForwarded,
       sampledForwarded,
       phases,
+      workers,
     },
     idle: { connections: options.idle, greeted, heldSeconds: held, before: idleBefore, hwm: idleHwm, sampled: idleSampled },
   };

@@ -14,8 +14,8 @@ export interface System {
   pids: () => number[];
   /** Aster only: per-stage times of the run's messages (their Message-IDs start with the prefix). */
   breakdown?: (messageIdPrefix: string) => Promise<StageBreakdown | undefined>;
-  /** Aster only: the node process, whose CPU is also given apart from its PostgreSQL backends'. */
-  mainPid?: () => number;
+  /** Its own processes (Aster: the main process and its workers), apart from PostgreSQL. */
+  mainPids?: () => number[];
   /** Aster only: transactions committed or rolled back so far in its database. */
   transactions?: () => Promise<number>;
 }
@@ -77,7 +77,7 @@ export async function measure(
   const run = ++runCounter;
   const xacts0 = await system.transactions?.();
   const cpu = new CpuMeter(system.pids);
-  const main = system.mainPid ? new CpuMeter(() => [system.mainPid!()]) : undefined;
+  const main = system.mainPids ? new CpuMeter(() => system.mainPids!()) : undefined;
   const ours = new Set<number>();
   const foreign = new CpuMeter(() => {
     ours.clear();
