@@ -95,6 +95,8 @@ export class AsterProcess {
         RELAY_URL: options.relayUrl,
         ADMIN_TOKEN,
         ...BENCH_ENV,
+        // Aster's own default unless the bench is asked for another (BENCH_WORKER_PROCESSES=2).
+        ...(process.env.BENCH_WORKER_PROCESSES ? { ASTER_WORKER_PROCESSES: process.env.BENCH_WORKER_PROCESSES } : {}),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -86,6 +86,25 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     handler: JobHandler<T>,
     options: { batchSize?: number; pollingIntervalSeconds?: number; concurrent?: boolean; workers?: number } = {},
   ): Promise<void> {
+    await this.workBatches<T>(
+      queue,
+      async (jobs) => {
+        if (options.concurrent) await Promise.all(jobs.map((job) => handler(job.data, job)));
+        else for (const job of jobs) await handler(job.data, job);
+      },
+      options,
+    );
+  }
+
+  /**
+   * Like `work`, with the handler given the whole batch at once (to read and write for all its jobs
+   * in one round trip). If it throws, every job of the batch is retried.
+   */
+  async workBatches<T extends object>(
+    queue: string,
+    handler: (jobs: { data: T; id: string; retryCount: number }[]) => Promise<void>,
+    options: { batchSize?: number; pollingIntervalSeconds?: number; workers?: number } = {},
+  ): Promise<void> {
     if (!this.config.roles.includes('worker')) return;
     const batchSize = options.batchSize ?? 1;
     const ids: string[] = [];
@@ -95,8 +114,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
         queue,
         { includeMetadata: true, batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
         async (jobs) => {
-          if (options.concurrent) await Promise.all(jobs.map((job) => handler(job.data, { id: job.id, retryCount: job.retryCount })));
-          else for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          await handler(jobs.map((job) => ({ data: job.data, id: job.id, retryCount: job.retryCount })));
           // pg-boss 10 otherwise sleeps out its polling interval even after a full batch, capping a
           // queue at batchSize jobs per 0.5 s (docs/benchmarks.md): a full batch means more are waiting.
           if (jobs.length === batchSize && id) this.boss.notifyWorker(id);

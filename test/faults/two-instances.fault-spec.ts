@@ -1,8 +1,9 @@
-// Two Aster instances on one database under load: every message forwarded exactly once.
+// Two Aster instances on one database under load: every message forwarded exactly once, also when
+// jobs run a second time on both instances at once (a job taken back from a slow instance).
 import { Sink } from '../support/sink';
 import { startAster } from './support/aster-process';
 import { registrarMessage, smtpLoad } from './support/load';
-import { copies, freshDatabase, seedLinda, stopEmbedded, waitUntil } from './support/world';
+import { copies, freshDatabase, pendingJobs, query, seedLinda, stopEmbedded, waitUntil } from './support/world';
 
 describe('two instances on one database', () => {
   const sink = new Sink();
@@ -36,6 +37,21 @@ describe('two instances on one database', () => {
       // Once no job is left anywhere, nothing more can arrive: count again.
       await waitUntil(async () => !/aster_queue_depth\{queue="(deliver|intake-route)"\} [1-9]/.test(await (await a.api('/metrics')).text()), 'empty queues', 60_000);
       expect(sink.messages.length).toBe(300);
+
+      // The hazard of two instances: a job taken back from one (it expired while that instance was
+      // slow) runs on the other while the first still works on it. Run every route and delivery
+      // job once more, on both instances at once: nothing may be decided or sent a second time.
+      await query(
+        db.url,
+        `SELECT aster_enqueue('intake-route', jsonb_build_object('messageId', id), NULL) FROM inbound_message;
+         SELECT aster_enqueue('deliver', jsonb_build_object('deliveryId', id), NULL) FROM delivery`,
+      );
+      expect(await pendingJobs(db.url)).toBe(300 + 300);
+      await waitUntil(async () => (await pendingJobs(db.url)) === 0, 'the repeated jobs to be done', 120_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(sink.messages.length).toBe(300);
+      const [{ n }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM delivery');
+      expect(Number(n)).toBe(300);
       for (const aster of [a, b]) {
         const metrics = await (await aster.api('/metrics')).text();
         expect(metrics).toMatch(/aster_deliveries\{status="sent",form="forward"\} 300/);

@@ -44,54 +44,75 @@ export class MessagesService {
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
   ) {}
 
-  /** The stored message and its bytes, or null when it is gone or already decided. */
-  async loadForRouting(id: string): Promise<{ message: RoutingView; raw: Buffer } | null> {
-    // One query: the row and, when they fit in one slice, the bytes (larger ones in slices).
-    const [row] = (await this.db.query(
+  /**
+   * The messages among `ids` still waiting to be routed, with their bytes, in one query (bytes over
+   * one slice are read in slices after it); a message already decided or gone is left out.
+   */
+  async loadManyForRouting(ids: string[]): Promise<Map<string, { message: RoutingView; raw: Buffer }>> {
+    const rows = (await this.db.query(
       `SELECT m.id, m.status, m."envelopeFrom", m."envelopeTo", m."remoteAddress", m.helo, octet_length(r.raw) AS "rawSize",
               CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw
          FROM inbound_message m JOIN raw_message r ON r."messageId" = m.id
-        WHERE m.id = $1 AND m.stage = 'stored'`,
-      [id],
+        WHERE m.id = ANY($1::uuid[]) AND m.stage = 'stored'`,
+      [ids],
     )) as (RoutingView & { rawSize: number; raw: Buffer | null })[];
-    if (!row) return null;
-    const raw = row.raw ?? (await readRawSlices(this.db, id, Number(row.rawSize)));
-    if (!raw) return null;
-    const { rawSize: _size, raw: _raw, ...message } = row;
-    return { message, raw };
+    const out = new Map<string, { message: RoutingView; raw: Buffer }>();
+    for (const { rawSize, raw: small, ...message } of rows) {
+      const raw = small ?? (await readRawSlices(this.db, message.id, Number(rawSize)));
+      if (raw) out.set(message.id, { message, raw });
+    }
+    return out;
   }
 
   /**
-   * Writes the pipeline's result in one round trip (`aster_record_decision`, migrations/…-HotPathFunctions.ts).
-   * Idempotent: the row is locked and only a message still at stage `stored` is decided, so a job
-   * that runs twice (crash, two instances) queues one set of deliveries. Forwards and digests get a
-   * delivery (and its job) per notice-receiving contact; when no share's client has one, the message
-   * is held as `no_recipient`. A hold asks for a staff alert in the same transaction.
+   * Writes the pipeline's results, every message of a batch in one statement (one transaction):
+   * `aster_record_decision` (migrations/…-HotPathFunctions.ts) per message. Idempotent: each row is
+   * locked and only a message still at stage `stored` is decided, so a job that runs twice (crash,
+   * two instances) queues one set of deliveries. Forwards and digests get a delivery (and its job)
+   * per notice-receiving contact; when no share's client has one, the message is held as
+   * `no_recipient`. A hold asks for a staff alert in the same transaction. The tracked domains'
+   * lastNoticeAt is set by one UPDATE for the whole batch, so concurrent batches lock domain rows
+   * in one order.
    */
-  async recordDecision(id: string, result: RoutingResult): Promise<void> {
-    const { outcome } = result;
-    const shares: ClientShare[] =
-      outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
-    const noRecipient = `Held: no contact of the client receives notices (${shares.map((s) => s.domains.join(', ')).join(' / ')}).`;
-    await this.db.query(
-      'SELECT aster_record_decision($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)',
-      [
+  async recordDecisions(decisions: { id: string; result: RoutingResult }[]): Promise<void> {
+    if (decisions.length === 0) return;
+    const rows = decisions.map(({ id, result }) => {
+      const { outcome } = result;
+      const shares: ClientShare[] =
+        outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
+      return {
         id,
-        result.subject?.slice(0, 998) ?? null,
-        result.from?.slice(0, 998) ?? null,
-        result.kind,
-        outcome.decision,
-        outcome.reason,
-        outcome.decision === 'hold' ? outcome.holdReason : null,
-        [...new Set(result.matched.map((d) => d.name))].sort(),
-        [...new Set(result.matched.map((d) => d.clientId))],
-        result.authResults === null ? null : JSON.stringify(result.authResults),
-        JSON.stringify(shares.map((s) => ({ clientId: s.clientId, domains: s.domains }))),
-        noRecipient,
-        result.noticeFor,
+        subject: result.subject?.slice(0, 998) ?? null,
+        from_header: result.from?.slice(0, 998) ?? null,
+        kind: result.kind,
+        decision: outcome.decision,
+        reason: outcome.reason,
+        hold_reason: outcome.decision === 'hold' ? outcome.holdReason : null,
+        domains: [...new Set(result.matched.map((d) => d.name))].sort(),
+        client_ids: [...new Set(result.matched.map((d) => d.clientId))],
+        auth: result.authResults,
+        shares: shares.map((s) => ({ clientId: s.clientId, domains: s.domains })),
+        no_recipient_reason: `Held: no contact of the client receives notices (${shares.map((s) => s.domains.join(', ')).join(' / ')}).`,
+      };
+    });
+    const noticeFor = [...new Set(decisions.flatMap((d) => d.result.noticeFor))].sort();
+    await this.db.query(
+      `WITH decided AS (
+         SELECT aster_record_decision(x.id, x.subject, x.from_header, x.kind, x.decision, x.reason, x.hold_reason,
+                                      x.domains, x.client_ids, x.auth, x.shares, x.no_recipient_reason,
+                                      '{}'::text[], $2, $3, $4) AS status
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, subject text, from_header text, kind text, decision text,
+                reason text, hold_reason text, domains text[], client_ids uuid[], auth jsonb, shares jsonb, no_recipient_reason text)
+       ), noticed AS (
+         UPDATE domain SET "lastNoticeAt" = now() WHERE name = ANY($5::text[]) RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM decided WHERE status IS NOT NULL) AS decided, (SELECT count(*) FROM noticed) AS noticed`,
+      [
+        JSON.stringify(rows),
         DELIVER_QUEUE.name,
         this.config.staffEmail ? STAFF_ALERT_QUEUE.name : null,
         STAFF_ALERT_INTERVAL_SECONDS,
+        noticeFor,
       ],
     );
   }
