@@ -32,12 +32,14 @@ describe('PostgreSQL down under load', () => {
       let phase: 'up' | 'down' | 'back' = 'up';
       const during: Outcome[] = [];
       let outage: Promise<void> | undefined;
+      let outageFailed = false;
       const outcomes = await smtpLoad({
         port: () => aster.smtpPort,
         count: 20_000,
         sessions: 5,
         // Keep the load going through the outage and until 200 more messages were accepted after it.
-        until: () => acceptedAfter >= 200,
+        // (or at once when the outage went wrong, so that a broken promise fails fast).
+        until: () => acceptedAfter >= 200 || outageFailed,
         from: 'noreply@gandi.net',
         to: 'domains@notify.artsites.test',
         message: (i) => registrarMessage(i, token),
@@ -53,6 +55,10 @@ describe('PostgreSQL down under load', () => {
               await pg.send('start');
               phase = 'back';
             })();
+            outage.catch(() => {
+              outageFailed = true;
+              void pg.send('start').catch(() => undefined);
+            });
           }
         },
       });
