@@ -59,13 +59,18 @@ export class DeliveriesService {
 
   /** The delivery, if it is still waiting to be sent. */
   async findQueued(id: string): Promise<Delivery | null> {
+    return (await this.findQueuedMany([id]))[0] ?? null;
+  }
+
+  /** Those of the deliveries still waiting to be sent, in one query. */
+  async findQueuedMany(ids: string[]): Promise<Delivery[]> {
     const rows: Partial<Delivery>[] = await this.db.query(
       `SELECT id, "inboundMessageId", "clientId", "contactId", email, form, domains, status, attempts, "nextAttemptAt",
               "lastResponse", "sentAt", "createdAt", "updatedAt"
-         FROM delivery WHERE id = $1 AND status = 'queued'`,
-      [id],
+         FROM delivery WHERE id = ANY($1::uuid[]) AND status = 'queued'`,
+      [ids],
     );
-    return rows.length ? Object.assign(new Delivery(), rows[0]) : null;
+    return rows.map((row) => Object.assign(new Delivery(), row));
   }
 
   /**

@@ -9,7 +9,7 @@ import { JobQueue } from '../../database/job-queue';
 import { InboundMessage } from '../intake/inbound-message.entity';
 import { DeliveriesService } from './deliveries.service';
 import { Delivery } from './delivery.entity';
-import { Letters, LetterUnavailableError } from './letters';
+import { Letters, LetterUnavailableError, type NoticeRow } from './letters';
 import { DELIVER_QUEUE, STAFF_ALERT_QUEUE } from './queues';
 import { Relay, type LetterBytes } from './relay';
 
@@ -29,7 +29,9 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.define(DELIVER_QUEUE);
     await this.jobs.define(STAFF_ALERT_QUEUE);
-    await this.jobs.work<{ deliveryId: string }>(DELIVER_QUEUE.name, ({ deliveryId }) => this.attempt(deliveryId), { batchSize: 8, concurrent: true });
+    await this.jobs.workBatches<{ deliveryId: string }>(DELIVER_QUEUE.name, (jobs) => this.attemptMany(jobs.map((j) => j.data.deliveryId)), {
+      batchSize: 8,
+    });
     await this.jobs.work(STAFF_ALERT_QUEUE.name, () => this.queueStaffAlert());
   }
 
@@ -39,11 +41,25 @@ export class DeliveryWorker implements OnApplicationBootstrap {
 
   /** One attempt; a delivery that is no longer queued (sent, failed, a repeated job) is left alone. */
   async attempt(id: string): Promise<void> {
-    const delivery = await this.deliveries.findQueued(id);
-    if (!delivery) return;
+    await this.attemptMany([id]);
+  }
+
+  /**
+   * One attempt for each of a batch of deliveries, side by side (sending is waiting on the relay):
+   * the deliveries and what their notices need are read for the whole batch in two queries; each
+   * attempt is recorded as soon as its relay answered. Deliveries no longer queued are left alone.
+   */
+  async attemptMany(ids: string[]): Promise<void> {
+    const deliveries = await this.deliveries.findQueuedMany(ids);
+    const notices = await this.letters.loadNotices(deliveries.filter((d) => d.form === 'forward' || d.form === 'digest').map((d) => d.id));
+    await Promise.all(deliveries.map((d) => this.attemptOne(d, notices.get(d.id))));
+  }
+
+  private async attemptOne(delivery: Delivery, notice: NoticeRow | undefined): Promise<void> {
+    const id = delivery.id;
     let letter: LetterBytes;
     try {
-      letter = await this.letters.compose(delivery);
+      letter = await this.letters.compose(delivery, notice);
     } catch (err) {
       if (!(err instanceof LetterUnavailableError)) throw err; // a bug or the database: pg-boss retries
       await this.deliveries.recordAttempt(delivery, { outcome: 'permanent', response: `not sent: ${err.message}` }, 0);

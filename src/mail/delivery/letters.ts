@@ -17,8 +17,8 @@ import { Delivery } from './delivery.entity';
 
 export class LetterUnavailableError extends Error {}
 
-/** What Letters.notice reads in its first query (every column NULL when its row is missing). */
-interface NoticeRow {
+/** What a notice needs of its delivery's records (Letters.loadNotices; a column is NULL when its row is missing). */
+export interface NoticeRow {
   messageFound: boolean;
   kind: NoticeKind | null;
   subject: string | null;
@@ -30,6 +30,8 @@ interface NoticeRow {
   clientId: string | null;
   clientName: string | null;
   contactName: string | null;
+  /** The delivery's domains (JSON: dates as ISO strings), by name. */
+  domains: { name: string; unicodeName: string; registeredAt: string | null; expiresAt: string | null; guidanceToken: string; registrar: string | null }[];
 }
 
 @Injectable()
@@ -53,11 +55,11 @@ export class Letters {
   }
 
   /** The letter of a delivery: a Buffer, or for a forward (which carries the original) a stream to read once. */
-  async compose(d: Delivery): Promise<Buffer | Readable> {
+  async compose(d: Delivery, notice?: NoticeRow): Promise<Buffer | Readable> {
     switch (d.form) {
       case 'forward':
       case 'digest':
-        return this.notice(d);
+        return this.notice(d, notice);
       case 'welcome':
         return this.welcome(d);
       case 'staff_alert':
@@ -78,14 +80,14 @@ export class Letters {
     return { to: { name: row.contactName ?? '', email: d.email }, client: { id: row.clientId, name: row.clientName! } };
   }
 
-  /** The named domains (or all of a client's), by name, with their registrar's name: one query. */
-  private async noticeDomains(where: { names: string[] } | { clientId: string }): Promise<NoticeDomain[]> {
+  /** All of a client's domains, by name, with their registrar's name: one query (the welcome letter). */
+  private async noticeDomains(clientId: string): Promise<NoticeDomain[]> {
     const rows = (await this.db.query(
       `SELECT d.name, d."unicodeName", d."registeredAt", d."expiresAt", d."guidanceToken", r.name AS registrar
          FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
-        WHERE ${'names' in where ? 'd.name = ANY($1::varchar[])' : 'd."clientId" = $1::uuid'}
+        WHERE d."clientId" = $1::uuid
         ORDER BY d.name ASC`,
-      ['names' in where ? where.names : where.clientId],
+      [clientId],
     )) as (Pick<Domain, 'name' | 'unicodeName' | 'registeredAt' | 'expiresAt' | 'guidanceToken'> & { registrar: string | null })[];
     return rows.map((domain) => ({
       name: domain.name,
@@ -98,26 +100,51 @@ export class Letters {
   }
 
   /**
-   * A forward or a digest: the message, the contact and the client in one query (with the raw
-   * bytes when they fit in one slice), the domains in a second, larger raw bytes in 1 MB slices
-   * (raw-reader.ts); the original is parsed once, streaming, for what the letter shows of it. A forward
-   * of a large original comes back as a stream: the original is encoded into it as the relay reads it.
+   * What the notices (forwards and digests) of these deliveries need, for all of them in one query:
+   * the message, the client, the contact, the raw bytes when they fit in one slice, and the
+   * delivery's domains with their registrars. A delivery that no longer exists is left out.
    */
-  private async notice(d: Delivery): Promise<Buffer | Readable> {
-    const [row] = (await this.db.query(
-      `SELECT m.id IS NOT NULL AS "messageFound", m.kind, m.subject, m."fromHeader", m."authResults",
+  async loadNotices(deliveryIds: string[]): Promise<Map<string, NoticeRow>> {
+    if (deliveryIds.length === 0) return new Map();
+    const rows = (await this.db.query(
+      `SELECT d.id AS "deliveryId", m.id IS NOT NULL AS "messageFound", m.kind, m.subject, m."fromHeader", m."authResults",
               octet_length(r.raw) AS "rawSize", CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw,
-              c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName"
-         FROM (SELECT 1) one
-         LEFT JOIN inbound_message m ON m.id = $1::uuid
+              c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName",
+              (SELECT coalesce(json_agg(json_build_object('name', dm.name, 'unicodeName', dm."unicodeName", 'registeredAt', dm."registeredAt",
+                                                          'expiresAt', dm."expiresAt", 'guidanceToken', dm."guidanceToken", 'registrar', rg.name)
+                                        ORDER BY dm.name), '[]'::json)
+                 FROM domain dm LEFT JOIN registrar rg ON rg.id = dm."registrarId"
+                WHERE dm.name = ANY(d.domains)) AS domains
+         FROM delivery d
+         LEFT JOIN inbound_message m ON m.id = d."inboundMessageId"
          LEFT JOIN raw_message r ON r."messageId" = m.id
-         LEFT JOIN client c ON c.id = $2::uuid
-         LEFT JOIN contact ct ON ct.id = $3::uuid`,
-      [d.inboundMessageId, d.clientId, d.contactId],
-    )) as NoticeRow[];
+         LEFT JOIN client c ON c.id = d."clientId"
+         LEFT JOIN contact ct ON ct.id = d."contactId"
+        WHERE d.id = ANY($1::uuid[])`,
+      [deliveryIds],
+    )) as (NoticeRow & { deliveryId: string })[];
+    return new Map(rows.map((row) => [row.deliveryId, row]));
+  }
+
+  /**
+   * A forward or a digest, from what loadNotices read (read here when not given); larger raw bytes
+   * in 1 MB slices (raw-reader.ts); the original is parsed once, streaming, for what the letter
+   * shows of it. A forward of a large original comes back as a stream: the original is encoded into
+   * it as the relay reads it.
+   */
+  private async notice(d: Delivery, loaded?: NoticeRow): Promise<Buffer | Readable> {
+    const row = loaded ?? (await this.loadNotices([d.id])).get(d.id);
+    if (!row) throw new LetterUnavailableError('the delivery is gone');
     if (!row.messageFound || row.rawSize === null) throw new LetterUnavailableError('the original message is gone');
     if (!row.clientId) throw new LetterUnavailableError('the client of this delivery no longer exists');
-    const domains = await this.noticeDomains({ names: d.domains });
+    const domains: NoticeDomain[] = row.domains.map((x) => ({
+      name: x.name,
+      unicodeName: x.unicodeName,
+      registrar: x.registrar,
+      registeredAt: x.registeredAt === null ? null : new Date(x.registeredAt),
+      expiresAt: x.expiresAt === null ? null : new Date(x.expiresAt),
+      guidanceUrl: this.guidanceUrl(x),
+    }));
     const raw = row.raw ?? (await readRawSlices(this.db, d.inboundMessageId!, row.rawSize));
     if (!raw) throw new LetterUnavailableError('the original message is gone');
     const parsed = await readMessage(raw);
@@ -144,7 +171,7 @@ export class Letters {
 
   private async welcome(d: Delivery): Promise<Buffer> {
     const { to, client } = await this.recipient(d);
-    const noticeDomains = await this.noticeDomains({ clientId: client.id });
+    const noticeDomains = await this.noticeDomains(client.id);
     return composeWelcome(this.settings, {
       letterId: d.id,
       to,
