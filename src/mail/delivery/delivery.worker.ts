@@ -31,6 +31,8 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     await this.jobs.define(STAFF_ALERT_QUEUE);
     await this.jobs.workBatches<{ deliveryId: string }>(DELIVER_QUEUE.name, (jobs) => this.attemptMany(jobs.map((j) => j.data.deliveryId)), {
       batchSize: 8,
+      // Two loops: one batch's reads and composing overlap the other's wait for the relay.
+      workers: 2,
     });
     await this.jobs.work(STAFF_ALERT_QUEUE.name, () => this.queueStaffAlert());
   }
