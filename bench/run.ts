@@ -5,14 +5,10 @@
 //   npm run bench                      the whole run (about ten minutes)
 //   npm run bench -- --quick           small counts, to check that everything works
 //   npm run bench -- --only=smtp,api   some phases (smtp, match, memory, api)
-//   npm run bench -- --socket=/var/run/postgresql
 //   npm run bench -- --only=smtp --plan=4k:10    some SMTP runs only
+//   npm run bench -- --socket=/var/run/postgresql
 //                                      Aster talks to PostgreSQL over its Unix socket instead of
 //                                      loopback TCP (an experiment on the cost of round trips)
-//   npm run bench -- --experiment=refetch[,route-workers=3]
-//                                      Aster with bench/experiments/job-workers.js preloaded: a
-//                                      change to its job workers, measured before it is made in
-//                                      src/ (SMTP runs of 1 and 10 sessions only)
 //   npm run bench -- --profile         Aster under --cpu-prof (with count-queries.js preloaded),
 //                                      PostgreSQL under auto_explain, pg_stat_activity sampled;
 //                                      one SMTP run of Aster alone (4 KB, 10 sessions) and the API
@@ -46,8 +42,6 @@ const QUICK = args.includes('--quick');
 const PROFILE = args.includes('--profile');
 /** Aster reaches PostgreSQL through its Unix socket instead of loopback TCP (an experiment; see docs/benchmarks.md). */
 const SOCKET = args.find((a) => a.startsWith('--socket='))?.slice(9);
-/** Changes to Aster's job workers tried out by bench/experiments/job-workers.js (refetch, route-workers=N). */
-const EXPERIMENT = args.find((a) => a.startsWith('--experiment='))?.slice(13);
 /** Some SMTP runs only, e.g. --plan=4k:10,50k:10 (quicker checks while changing Aster). */
 const PLAN = args
   .find((a) => a.startsWith('--plan='))
@@ -167,11 +161,9 @@ async function main(): Promise<void> {
       logFile: join(work, 'aster.log'),
       nodeFlags: [
         ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '-r', join(ROOT, 'bench', 'lib', 'count-queries.js')] : []),
-        ...(EXPERIMENT ? ['-r', join(ROOT, 'bench', 'experiments', 'job-workers.js')] : []),
       ],
       env: {
         ...(PROFILE ? { BENCH_QUERY_COUNTS: queryCountsFile } : {}),
-        ...(EXPERIMENT ? { BENCH_EXPERIMENT: EXPERIMENT } : {}),
       },
     };
     aster = await AsterProcess.start(asterOptions);
@@ -214,9 +206,7 @@ async function main(): Promise<void> {
       const plan: [MessageSize, number][] = PLAN
         ? PLAN
         : PROFILE
-        ? [['4k', 10]]
-        : EXPERIMENT
-          ? [['4k', 1], ['4k', 10], ['50k', 10]]
+          ? [['4k', 10]]
           : (['4k', '50k'] as const).flatMap((size) => SESSIONS.map((n) => [size, n] as [MessageSize, number]));
       for (const [size, sessions] of plan) {
         for (const system of systems) {
@@ -283,7 +273,6 @@ async function main(): Promise<void> {
     // The report.
     out(
       `## Run of ${info.date}` +
-        (EXPERIMENT ? ` — experiment ${EXPERIMENT} (bench/experiments/job-workers.js; not Aster as it is)` : '') +
         (QUICK ? ' — quick (small counts, 10,000 domains: a check that it works, not the benchmark)' : ''),
     );
     out();
@@ -422,7 +411,7 @@ async function main(): Promise<void> {
       out();
       for (const f of readdirSync(cpuProfDir).filter((x) => x.endsWith('.cpuprofile'))) out(summarizeProfile(join(cpuProfDir, f)));
     }
-    if (!PROFILE && !EXPERIMENT) {
+    if (!PROFILE) {
       const verdicts = targets(smtpResults, matchOutput, memoryResult, apiResults);
       if (verdicts.length) {
         out('### Targets of issue 7');
