@@ -7,7 +7,11 @@
 // back by pg-boss at their expiry, as with any instance.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { setPriority } from 'node:os';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+
+/** How much lower the worker processes' CPU priority is than the main process's (nice). */
+const WORKER_NICENESS = 5;
 
 /** Set in a worker child's environment. */
 export const WORKER_CHILD_ENV = 'ASTER_WORKER_CHILD';
@@ -64,6 +68,12 @@ export class WorkerProcesses {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.children[slot] = child;
+    // Background work yields the CPU to the SMTP listener, whose answers senders wait for.
+    try {
+      if (child.pid) setPriority(child.pid, WORKER_NICENESS);
+    } catch {
+      // not permitted here: same priority as the main process
+    }
     this.log.info(`worker process ${slot + 1} started (pid ${child.pid})`);
     child.on('exit', (code, signal) => {
       if (this.children[slot] === child) this.children[slot] = undefined;
