@@ -10,6 +10,7 @@ import type { Domain } from '../../domains/domain.entity';
 import type { NoticeKind } from '../intake/classify';
 import { InboundMessage } from '../intake/inbound-message.entity';
 import { readMessage } from '../intake/parse';
+import { parsedOriginals } from '../intake/parsed-cache';
 import { RAW_SLICE_BYTES, readRawSlices } from '../intake/raw-reader';
 import { composeDigest, composeForward, composeForwardStream, composeWelcome, type NoticeDomain, type NoticeSettings } from '../notices/compose';
 import { composeStaffAlert } from '../notices/staff-alert.letter';
@@ -147,7 +148,8 @@ export class Letters {
     }));
     const raw = row.raw ?? (await readRawSlices(this.db, d.inboundMessageId!, row.rawSize));
     if (!raw) throw new LetterUnavailableError('the original message is gone');
-    const parsed = await readMessage(raw);
+    // What routing read of it, when this process routed it; else parse it again.
+    const parsed = parsedOriginals.get(d.inboundMessageId!) ?? (await readMessage(raw));
     // Any copy of mail that failed verification carries the warning: forwarded under `flag`, or
     // released by staff after `enforce` held it.
     const unverifiedSender = (row.authResults as { verified?: boolean } | null)?.verified === false;

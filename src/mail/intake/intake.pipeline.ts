@@ -15,6 +15,7 @@ import { decide } from './decide';
 import { loopReason, type LoopReason } from './loop';
 import { aliasDomains, extractCandidates } from './match';
 import { parse, type ParsedMessage } from './parse';
+import { parsedOriginals } from './parsed-cache';
 import { ROUTE_QUEUE } from './queues';
 import { retryDelay, verify } from './verify';
 
@@ -142,6 +143,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
       };
     }
     const mail = parsed.message;
+    parsedOriginals.set(id, mail);
     const verification = await verify(raw, message, this.config, this.registrars);
     const retryIn = retryDelay(verification, verifyAttempt);
     if (retryIn !== undefined) {
