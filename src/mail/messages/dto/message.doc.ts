@@ -26,25 +26,6 @@ export class DeliveryDoc {
   @ApiProperty({ type: [AttemptDoc] }) attemptLog: AttemptDoc[];
 }
 
-export class MessageDoc {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiPropertyOptional({ nullable: true, description: 'The Message-ID header, without angle brackets' }) messageId: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'The From header' }) from: string | null;
-  @ApiPropertyOptional({ nullable: true }) subject: string | null;
-  @ApiProperty() receivedAt: Date;
-  @ApiProperty({ enum: MESSAGE_STATUSES }) status: string;
-  @ApiPropertyOptional({ enum: HOLD_REASONS, nullable: true }) holdReason: string | null;
-  @ApiPropertyOptional({ enum: NOTICE_KINDS, nullable: true }) kind: string | null;
-  @ApiProperty({ type: [String], example: ['lindapence.com'] }) domains: string[];
-  @ApiProperty({ type: [String], format: 'uuid' }) clientIds: string[];
-  @ApiPropertyOptional({ enum: ['forward', 'digest', 'hold', 'bounce'], nullable: true }) decision: string | null;
-  @ApiPropertyOptional({ nullable: true }) decisionReason: string | null;
-  @ApiProperty({ description: '`{ from, to[] }` of the SMTP envelope' }) envelope: object;
-  @ApiProperty({ enum: ['stored', 'decided'] }) stage: string;
-  @ApiPropertyOptional({ nullable: true, description: 'SPF, DKIM, DMARC and ARC results' }) authResults: object | null;
-  @ApiProperty({ type: [DeliveryDoc] }) deliveries: DeliveryDoc[];
-}
-
 /** A message as GET /api/messages lists it. */
 export class MessageSummaryDoc {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -57,6 +38,16 @@ export class MessageSummaryDoc {
   @ApiPropertyOptional({ enum: NOTICE_KINDS, nullable: true }) kind: string | null;
   @ApiProperty({ type: [String], example: ['lindapence.com'] }) domains: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) clientIds: string[];
+}
+
+/** A message as GET /api/messages/:id shows it: the summary, its decision and its deliveries. */
+export class MessageDoc extends MessageSummaryDoc {
+  @ApiPropertyOptional({ enum: ['forward', 'digest', 'hold', 'bounce'], nullable: true }) decision: string | null;
+  @ApiPropertyOptional({ nullable: true }) decisionReason: string | null;
+  @ApiProperty({ description: '`{ from, to[] }` of the SMTP envelope' }) envelope: object;
+  @ApiProperty({ enum: ['stored', 'decided'] }) stage: string;
+  @ApiPropertyOptional({ nullable: true, description: 'SPF, DKIM, DMARC and ARC results' }) authResults: object | null;
+  @ApiProperty({ type: [DeliveryDoc] }) deliveries: DeliveryDoc[];
 }
 
 /** The answer of GET /api/messages. */
