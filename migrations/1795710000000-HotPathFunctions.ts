@@ -15,20 +15,24 @@ export class HotPathFunctions1795710000000 implements MigrationInterface {
   name = 'HotPathFunctions1795710000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // True when the job was inserted; false when a singleton like it exists already (pg-boss's
+    // unique indexes on singleton_key / singleton_on, by queue policy).
     await queryRunner.query(`
-      CREATE FUNCTION aster_enqueue(p_queue text, p_data jsonb, p_singleton_key text, p_start_after timestamptz DEFAULT now())
-      RETURNS void LANGUAGE plpgsql AS $$
+      CREATE FUNCTION aster_enqueue(p_queue text, p_data jsonb, p_singleton_key text, p_start_after timestamptz DEFAULT now(),
+                                    p_singleton_on timestamp DEFAULT NULL)
+      RETURNS boolean LANGUAGE plpgsql AS $$
       DECLARE
         q record;
+        v_rows integer;
       BEGIN
         SELECT * INTO q FROM pgboss.queue WHERE name = p_queue;
         IF NOT FOUND THEN
           RAISE EXCEPTION 'aster_enqueue: no job queue named %', p_queue;
         END IF;
-        INSERT INTO pgboss.job (name, data, priority, start_after, singleton_key, dead_letter, expire_in, keep_until,
-                                retry_limit, retry_delay, retry_backoff, policy)
+        INSERT INTO pgboss.job (name, data, priority, start_after, singleton_key, singleton_on, dead_letter, expire_in,
+                                keep_until, retry_limit, retry_delay, retry_backoff, policy)
         VALUES (
-          q.name, p_data, 0, p_start_after, p_singleton_key, q.dead_letter,
+          q.name, p_data, 0, p_start_after, p_singleton_key, p_singleton_on, q.dead_letter,
           COALESCE(q.expire_seconds, 900) * interval '1 second',
           p_start_after + COALESCE(q.retention_minutes * 60, 1209600) * interval '1 second',
           COALESCE(q.retry_limit, 2),
@@ -37,46 +41,23 @@ export class HotPathFunctions1795710000000 implements MigrationInterface {
           q.policy
         )
         ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        RETURN v_rows > 0;
       END $$`);
 
     // pg-boss's singletonSeconds + singletonNextSlot: one job per slot of p_seconds, the next slot
-    // when this one is taken (the staff alert's batching).
+    // (starting a second after it begins, like pg-boss's getDebounceStartAfter) when this one is
+    // taken: the staff alert's batching.
     await queryRunner.query(`
       CREATE FUNCTION aster_enqueue_slot(p_queue text, p_singleton_key text, p_seconds integer)
       RETURNS void LANGUAGE plpgsql AS $$
       DECLARE
-        q record;
-        v_offset integer;
-        v_rows integer;
-        v_start timestamptz;
+        v_slot timestamp := 'epoch'::timestamp + interval '1 second' * (p_seconds * floor(date_part('epoch', now()) / p_seconds));
       BEGIN
-        SELECT * INTO q FROM pgboss.queue WHERE name = p_queue;
-        IF NOT FOUND THEN
-          RAISE EXCEPTION 'aster_enqueue_slot: no job queue named %', p_queue;
+        IF NOT aster_enqueue(p_queue, '{}'::jsonb, p_singleton_key, now(), v_slot) THEN
+          PERFORM aster_enqueue(p_queue, '{}'::jsonb, p_singleton_key, (v_slot + (p_seconds + 1) * interval '1 second') AT TIME ZONE 'UTC',
+                                v_slot + p_seconds * interval '1 second');
         END IF;
-        FOREACH v_offset IN ARRAY ARRAY[0, p_seconds] LOOP
-          -- now, or the start of the next slot (pg-boss's getDebounceStartAfter)
-          v_start := CASE WHEN v_offset = 0 THEN now()
-                          ELSE to_timestamp(p_seconds * (floor(date_part('epoch', now()) / p_seconds) + 1)) END;
-          INSERT INTO pgboss.job (name, data, priority, start_after, singleton_key, singleton_on, dead_letter, expire_in,
-                                  keep_until, retry_limit, retry_delay, retry_backoff, policy)
-          VALUES (
-            q.name, '{}'::jsonb, 0,
-            v_start,
-            p_singleton_key,
-            'epoch'::timestamp + interval '1 second' * (p_seconds * floor((date_part('epoch', now()) + v_offset) / p_seconds)),
-            q.dead_letter,
-            COALESCE(q.expire_seconds, 900) * interval '1 second',
-            v_start + COALESCE(q.retention_minutes * 60, 1209600) * interval '1 second',
-            COALESCE(q.retry_limit, 2),
-            CASE WHEN COALESCE(q.retry_backoff, false) THEN GREATEST(COALESCE(q.retry_delay, 0), 1) ELSE COALESCE(q.retry_delay, 0) END,
-            COALESCE(q.retry_backoff, false),
-            q.policy
-          )
-          ON CONFLICT DO NOTHING;
-          GET DIAGNOSTICS v_rows = ROW_COUNT;
-          EXIT WHEN v_rows > 0;
-        END LOOP;
       END $$`);
 
     // The store stage (src/mail/intake/store.ts). A VOLATILE function takes a fresh snapshot for each
@@ -184,6 +165,6 @@ export class HotPathFunctions1795710000000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION aster_queue_deliveries(uuid, uuid, text, text[], text)`);
     await queryRunner.query(`DROP FUNCTION aster_store_message(text, text[], text, text, text, bytea, text)`);
     await queryRunner.query(`DROP FUNCTION aster_enqueue_slot(text, text, integer)`);
-    await queryRunner.query(`DROP FUNCTION aster_enqueue(text, jsonb, text, timestamptz)`);
+    await queryRunner.query(`DROP FUNCTION aster_enqueue(text, jsonb, text, timestamptz, timestamp)`);
   }
 }
