@@ -3,7 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -63,10 +63,12 @@ export interface TestAppOptions {
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
+  // A data directory of its own (the outbox), removed on close.
+  const dataDir = mkdtempSync(join(tmpdir(), 'aster-test-data-'));
   const config = {
     ...parseConfig({
       ADMIN_TOKEN,
-      ASTER_DATA_DIR: mkdtempSync(join(tmpdir(), 'aster-test-data-')),
+      ASTER_DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       MAIL_DOMAIN: 'notify.artsites.test',
       SMTP_PORT: '0',
@@ -82,6 +84,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     await app.init();
   } catch (err) {
     if (!options.database) await database.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   return {
@@ -92,6 +95,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     database,
     close: async () => {
       await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
       if (!options.keepDatabase) await database.drop();
     },
   };

@@ -1,6 +1,6 @@
 // Relay without RELAY_URL writes letters to the outbox, a streamed letter as it is read; a letter
 // stream handed to nodemailer can be read only once (see readOnce).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -9,9 +9,16 @@ import type { AsterConfig } from '../../config/config';
 import { readOnce, Relay } from './relay';
 
 describe('Relay outbox', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aster-relay-'));
+    dirs.push(dir);
+    return dir;
+  };
   beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   it('writes a Buffer and a stream alike', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'aster-relay-'));
+    const dataDir = tempDir();
     const relay = new Relay({ dataDir } as AsterConfig);
     const bytes = Buffer.from('Subject: x\r\n\r\n' + 'line\r\n'.repeat(100_000));
     expect(await relay.send('a', { from: 'b@x.test', to: 'c@x.test' }, bytes)).toMatchObject({ outcome: 'sent' });
@@ -21,7 +28,7 @@ describe('Relay outbox', () => {
   });
 
   it('answers temporary when the letter stream fails', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'aster-relay-'));
+    const dataDir = tempDir();
     const relay = new Relay({ dataDir } as AsterConfig);
     const failing = new Readable({ read() { this.destroy(new Error('composition failed')); } });
     expect(await relay.send('a', { from: 'b@x.test', to: 'c@x.test' }, failing)).toMatchObject({ outcome: 'temporary', response: expect.stringContaining('composition failed') });
