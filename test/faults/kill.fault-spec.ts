@@ -4,8 +4,22 @@
 // second test kills only a worker process, which the main process replaces.
 import { Sink } from '../support/sink';
 import { startAster, type AsterProcess } from './support/aster-process';
-import { registrarMessage, smtpLoad } from './support/load';
+import { registrarMessage, smtpLoad, type Outcome } from './support/load';
 import { copies, freshDatabase, pendingJobs, query, seedLinda, stopEmbedded, waitUntil } from './support/world';
+
+/** Registrar mail to the shared mailbox over 10 sessions; a refused or cut message is retried after 0.5 s. */
+function registrarLoad(port: () => number, count: number, token: string, onOutcome: (outcome: Outcome) => void): Promise<Outcome[]> {
+  return smtpLoad({
+    port,
+    count,
+    sessions: 10,
+    from: 'noreply@gandi.net',
+    to: 'domains@notify.artsites.test',
+    message: (i) => registrarMessage(i, token),
+    retryPauseMs: 500,
+    onOutcome: (_i, outcome) => onOutcome(outcome),
+  });
+}
 
 describe('kill -9 under load', () => {
   const sink = new Sink();
@@ -29,24 +43,15 @@ describe('kill -9 under load', () => {
       const killAt = new Set([500, 1000, 1500]);
       let restarted: Promise<void> = Promise.resolve();
       let kills = 0;
-      const outcomes = await smtpLoad({
-        port: () => ports.smtpPort,
-        count: 2000,
-        sessions: 10,
-        from: 'noreply@gandi.net',
-        to: 'domains@notify.artsites.test',
-        message: (i) => registrarMessage(i, token),
-        retryPauseMs: 500,
-        onOutcome: (_i, outcome) => {
-          if (outcome.code === 250 && killAt.has(++accepted)) {
-            restarted = restarted.then(async () => {
-              expect(aster.workerPids().length).toBeGreaterThan(0);
-              await aster.kill('SIGKILL');
-              kills++;
-              aster = await startAster(env, ports);
-            });
-          }
-        },
+      const outcomes = await registrarLoad(() => ports.smtpPort, 2000, token, (outcome) => {
+        if (outcome.code === 250 && killAt.has(++accepted)) {
+          restarted = restarted.then(async () => {
+            expect(aster.workerPids().length).toBeGreaterThan(0);
+            await aster.kill('SIGKILL');
+            kills++;
+            aster = await startAster(env, ports);
+          });
+        }
       });
       await restarted;
       expect(kills).toBe(3);
@@ -96,17 +101,8 @@ describe('kill -9 under load', () => {
       const [worker] = aster.workerPids();
       expect(worker).toBeDefined();
       let accepted = 0;
-      const outcomes = await smtpLoad({
-        port: () => aster.smtpPort,
-        count: 400,
-        sessions: 10,
-        from: 'noreply@gandi.net',
-        to: 'domains@notify.artsites.test',
-        message: (i) => registrarMessage(i, token),
-        retryPauseMs: 500,
-        onOutcome: (_i, outcome) => {
-          if (outcome.code === 250 && ++accepted === 150) process.kill(worker, 'SIGKILL');
-        },
+      const outcomes = await registrarLoad(() => aster.smtpPort, 400, token, (outcome) => {
+        if (outcome.code === 250 && ++accepted === 150) process.kill(worker, 'SIGKILL');
       });
       // The SMTP listener never noticed: every message was accepted.
       expect(outcomes.filter((o) => o.code !== 250)).toEqual([]);
