@@ -1,8 +1,10 @@
 // Durable jobs in PostgreSQL (pg-boss): work survives crashes and restarts, and any instance may
-// finish any job (jobs are claimed with FOR UPDATE SKIP LOCKED).
+// finish any job (jobs are claimed with FOR UPDATE SKIP LOCKED). A job that must be committed with
+// the work it refers to is inserted in that transaction by the SQL functions aster_enqueue and
+// aster_enqueue_slot (migrations/1795710000000-HotPathFunctions.ts); this class defines the
+// queues, sends jobs on their own and works them.
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
-import type { EntityManager } from 'typeorm';
 import { ASTER_CONFIG } from '../config/config.module';
 import type { AsterConfig } from '../config/config';
 import { workerLink } from './worker-processes';
@@ -52,22 +54,6 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   async define(queue: QueueDefinition): Promise<void> {
     const { name, ...options } = queue;
     await this.boss.createQueue(name, { name, ...options });
-  }
-
-  /**
-   * Enqueues a job inside the caller's transaction, so the job exists exactly when the work it
-   * refers to was committed (the SMTP store stage relies on this before it answers 250).
-   */
-  async sendInTransaction(manager: EntityManager, queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
-    const runner = manager.queryRunner;
-    if (!runner) throw new Error('sendInTransaction needs a transactional EntityManager');
-    const db = {
-      executeSql: async (text: string, values: unknown[]) => {
-        const result = await runner.query(text, values, true);
-        return { rows: result.records as unknown[] };
-      },
-    };
-    await this.boss.send(queue, data, { ...options, db });
   }
 
   async send(queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
@@ -139,10 +125,5 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     const turn = this.nudges.get(queue) ?? 0;
     this.nudges.set(queue, turn + 1);
     this.boss.notifyWorker(ids[turn % ids.length]);
-  }
-
-  /** Jobs not yet completed, per queue (for tests and metrics). */
-  async pending(queue: string): Promise<number> {
-    return this.boss.getQueueSize(queue);
   }
 }

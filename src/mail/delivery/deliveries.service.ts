@@ -5,7 +5,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
-import { JobQueue } from '../../database/job-queue';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { ClientShare } from '../intake/decide';
 import { DeliveryAttempt } from './delivery-attempt.entity';
@@ -20,7 +19,6 @@ export class DeliveriesService {
     @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
-    private readonly jobs: JobQueue,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -52,14 +50,19 @@ export class DeliveriesService {
     return delivery;
   }
 
-  /** A job for the delivery's next attempt; the attempt number keeps a retry from being taken for a duplicate. */
+  /**
+   * A job for the delivery's next attempt, in the caller's transaction (aster_enqueue, the same
+   * insert the decide stage uses). The key `<delivery>:<attempt>` only labels the job for anyone
+   * reading pgboss.job: under the queue's standard policy pg-boss does not deduplicate on it;
+   * findQueuedMany and recordAttempt are what keep a repeated job from sending twice.
+   */
   private async schedule(manager: EntityManager, deliveryId: string, attempt: number, startAfter?: Date): Promise<void> {
-    await this.jobs.sendInTransaction(manager, DELIVER_QUEUE.name, { deliveryId }, { singletonKey: `${deliveryId}:${attempt}`, ...(startAfter ? { startAfter } : {}) });
-  }
-
-  /** The delivery, if it is still waiting to be sent. */
-  async findQueued(id: string): Promise<Delivery | null> {
-    return (await this.findQueuedMany([id]))[0] ?? null;
+    await manager.query('SELECT aster_enqueue($1, $2::jsonb, $3, COALESCE($4::timestamptz, now()))', [
+      DELIVER_QUEUE.name,
+      JSON.stringify({ deliveryId }),
+      `${deliveryId}:${attempt}`,
+      startAfter ?? null,
+    ]);
   }
 
   /** Those of the deliveries still waiting to be sent, in one query. */
@@ -130,11 +133,7 @@ export class DeliveriesService {
   /** Asks for a staff alert: at most one job per ten-minute slot, the next slot when this one is taken. */
   async alertStaff(manager: EntityManager): Promise<void> {
     if (!this.config.staffEmail) return;
-    await this.jobs.sendInTransaction(manager, STAFF_ALERT_QUEUE.name, {}, {
-      singletonKey: 'staff-alert',
-      singletonSeconds: STAFF_ALERT_INTERVAL_SECONDS,
-      singletonNextSlot: true,
-    });
+    await manager.query('SELECT aster_enqueue_slot($1, $2, $3)', [STAFF_ALERT_QUEUE.name, 'staff-alert', STAFF_ALERT_INTERVAL_SECONDS]);
   }
 
   exists(id: string): Promise<boolean> {
