@@ -4,27 +4,36 @@
 // restart, an evicted entry) simply parses again; nothing here is needed for correctness.
 import type { ParsedMessage } from './parse';
 
-/** Entries kept at most (a few batches' worth), and the largest text kept. */
-const MAX_ENTRIES = 256;
+/** How much text the cache holds at most, in characters (about 16 MB), and the largest one text. */
+const MAX_TOTAL_CHARS = 8 * 1024 * 1024;
 const MAX_TEXT_CHARS = 256 * 1024;
 
 export type ParsedOriginal = Pick<ParsedMessage, 'subject' | 'from' | 'messageId' | 'date' | 'text'>;
 
 export class ParsedCache {
   private readonly entries = new Map<string, ParsedOriginal>();
+  private chars = 0;
 
-  constructor(private readonly maxEntries = MAX_ENTRIES) {}
+  constructor(private readonly maxChars = MAX_TOTAL_CHARS) {}
 
   set(messageId: string, parsed: ParsedMessage): void {
     if (parsed.text.length > MAX_TEXT_CHARS) return;
-    this.entries.delete(messageId);
+    this.drop(messageId);
     this.entries.set(messageId, { subject: parsed.subject, from: parsed.from, messageId: parsed.messageId, date: parsed.date, text: parsed.text });
+    this.chars += parsed.text.length;
     // A Map iterates in insertion order: the first key is the oldest.
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    while (this.chars > this.maxChars) this.drop(this.entries.keys().next().value!);
   }
 
   get(messageId: string): ParsedOriginal | undefined {
     return this.entries.get(messageId);
+  }
+
+  private drop(messageId: string): void {
+    const entry = this.entries.get(messageId);
+    if (!entry) return;
+    this.chars -= entry.text.length;
+    this.entries.delete(messageId);
   }
 }
 
