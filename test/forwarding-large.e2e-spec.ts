@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { SmtpReceiver } from '../src/mail/intake/receive';
-import { seedClient } from './support/fixtures';
+import { fetchRaw, seedClient } from './support/fixtures';
 import { Sink } from './support/sink';
 import { sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -84,17 +84,8 @@ describe('forwarding a message of several MB', () => {
     const attached = mail.attachments.find((a) => a.contentType === 'message/rfc822');
     expect(Buffer.compare(attached!.content, raw)).toBe(0);
     // The stored copy, read back through the API, is the same bytes too.
-    const stored = await t
-      .http()
-      .get(`/api/messages/${id}/raw`)
-      .set('Authorization', t.adminAuth)
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
-    expect(Buffer.compare(stored.body as Buffer, raw)).toBe(0);
+    const stored = await fetchRaw(t, id);
+    expect(Buffer.compare(stored.body, raw)).toBe(0);
   });
 
   it('sends a digest of it to each client it names, with the sent date and no attachment', async () => {

@@ -1,7 +1,7 @@
 // Stages 1–2 and the staff message API, driven over real SMTP and HTTP.
 import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
-import { seedClient, tokenFor, type SeededClient } from './support/fixtures';
+import { fetchRaw, seedClient, tokenFor, type SeededClient } from './support/fixtures';
 import { RawSmtp, sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -118,14 +118,10 @@ describe('registrar-mail intake', () => {
     const result = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, raw);
     expect(result.response).toMatch(/^250 2\.6\.0 Ok: queued as [0-9a-f-]{36}$/);
     const id = queuedId(result.response);
-    const stored = await t.http().get(`/api/messages/${id}/raw`).set('Authorization', t.adminAuth).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const stored = await fetchRaw(t, id!);
     expect(stored.status).toBe(200);
     expect(stored.headers['content-type']).toContain('message/rfc822');
-    expect((stored.body as Buffer).toString('utf8')).toBe(raw);
+    expect(stored.body.toString('utf8')).toBe(raw);
     const message = await decided(id);
     expect(message).toMatchObject({
       status: 'forwarded',

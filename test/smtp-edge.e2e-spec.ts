@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
-import { seedClient } from './support/fixtures';
+import { fetchRaw, seedClient } from './support/fixtures';
 import { Sink } from './support/sink';
 import { RawSmtp, sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -36,18 +36,9 @@ const countStored = async (t: TestApp) => (await t.app.get(DataSource).query('SE
 const queuedId = (reply: string) => /queued as ([0-9a-f-]{36})/.exec(reply)?.[1];
 
 async function rawOf(t: TestApp, id: string): Promise<Buffer> {
-  const res = await t
-    .http()
-    .get(`/api/messages/${id}/raw`)
-    .set('Authorization', t.adminAuth)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+  const res = await fetchRaw(t, id);
   expect(res.status).toBe(200);
-  return res.body as Buffer;
+  return res.body;
 }
 
 /** Opens a session up to an accepted DATA (354). */

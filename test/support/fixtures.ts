@@ -35,3 +35,18 @@ export async function tokenFor(t: TestApp, role: 'admin' | 'staff' | 'client', c
   if (res.status !== 201) throw new Error(`token: ${res.status} ${JSON.stringify(res.body)}`);
   return `Bearer ${res.body.token}`;
 }
+
+/** GET /api/messages/:id/raw as staff, the body kept as the bytes it is. */
+export async function fetchRaw(t: TestApp, id: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  const res = await t
+    .http()
+    .get(`/api/messages/${id}/raw`)
+    .set('Authorization', t.adminAuth)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+  return { status: res.status, headers: res.headers as Record<string, string>, body: res.body as Buffer };
+}
