@@ -1,9 +1,10 @@
 // Aster as the bench runs it: a separate process (`node dist/src/main.js`) on a fresh database of
 // the local PostgreSQL, stopped with SIGTERM; plus the few API calls the bench makes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { childPids } from './proc';
 
 export const ROOT = join(__dirname, '..', '..');
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -63,13 +64,7 @@ export class AsterProcess {
 
   /** Its worker processes (ASTER_WORKER_PROCESSES), which route and deliver. */
   workerPids(): number[] {
-    try {
-      return readdirSync(`/proc/${this.pid}/task`).flatMap((task) =>
-        readFileSync(`/proc/${this.pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
-      );
-    } catch {
-      return [];
-    }
+    return childPids(this.pid);
   }
 
   /** The main process and its worker processes. */

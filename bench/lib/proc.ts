@@ -28,6 +28,17 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** Pids whose command line matches `test` (e.g. every process of a Postfix instance). */
+/** The child processes of `pid` (every thread's children file). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
 export function pidsWhere(test: (cmdline: string, pid: number) => boolean): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -58,10 +58,6 @@ export class WorkerProcesses {
     workerLink.childMetrics = () => this.metrics();
   }
 
-  pids(): number[] {
-    return this.children.flatMap((c) => (c?.pid ? [c.pid] : []));
-  }
-
   private spawn(slot: number): void {
     const child = fork(process.argv[1], process.argv.slice(2), {
       env: { ...this.env, [WORKER_CHILD_ENV]: '1', ASTER_ROLES: 'worker' },
