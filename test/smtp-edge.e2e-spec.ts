@@ -320,6 +320,141 @@ describe('SMTP edge: connection and rate limits', () => {
   });
 });
 
+describe('SMTP edge: recipient guessing (enumeration of tracked domains)', () => {
+  // Small values, so the test stays fast; the defaults are 3, 10, 1000 ms and 30 an hour.
+  const SOFT = 3;
+  const HARD = 10;
+  const DELAY_MS = 100;
+  const PER_HOUR = 12;
+  // Timers count whole milliseconds, and so does Date.now: a held reply may read 1 ms short.
+  const HELD = DELAY_MS - 1;
+  let t: TestApp;
+  const open: RawSmtp[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      SMTP_RATE_PER_MINUTE: '1000',
+      SMTP_RCPT_SOFT_ERRORS: String(SOFT),
+      SMTP_RCPT_HARD_ERRORS: String(HARD),
+      SMTP_RCPT_ERROR_DELAY_MS: String(DELAY_MS),
+      SMTP_RCPT_ERRORS_PER_HOUR: String(PER_HOUR),
+    });
+    await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda Pence', email: 'linda@pence-mail.test' }], domains: ['lindapence.com', 'pence-prints.net'] });
+  });
+  afterEach(() => open.splice(0).forEach((s) => s.close()));
+  afterAll(() => t.close());
+
+  /** A session from `localAddress` up to an accepted MAIL FROM. */
+  const transaction = async (localAddress: string) => {
+    const { smtp, greeting } = await RawSmtp.open(port(t), { localAddress });
+    open.push(smtp);
+    expect(greeting).toMatch(/^220 /);
+    expect(await smtp.command('EHLO mx.guesser.test')).toMatch(/^250/);
+    expect(await smtp.command('MAIL FROM:<probe@guesser.test>')).toMatch(/^250 /);
+    return smtp;
+  };
+  const guesses = Array.from({ length: 300 }, (_, i) => `guess-${i}.com@${MAIL_DOMAIN}`);
+
+  /** RCPT after RCPT until the session ends; each reply with the time it took. */
+  async function guess(smtp: RawSmtp, addresses: string[]): Promise<{ reply: string; ms: number }[]> {
+    const answers = [];
+    for (const address of addresses) {
+      const started = Date.now();
+      const reply = await smtp.command(`RCPT TO:<${address}>`);
+      answers.push({ reply, ms: Date.now() - started });
+      if (reply.startsWith('421')) break;
+    }
+    return answers;
+  }
+
+  it('answers 300 guesses in one session with 550 only up to the hard limit, held back past the soft one, then 421 4.7.0 and closes', async () => {
+    const smtp = await transaction('127.0.0.10');
+    // A hit among the guesses is held back like a miss: the timing tells nothing.
+    const addresses = [...guesses.slice(0, 5), `lindapence.com@${MAIL_DOMAIN}`, ...guesses.slice(5)];
+    const started = Date.now();
+    const answers = await guess(smtp, addresses);
+    await smtp.closedByServer();
+    const elapsed = Date.now() - started;
+    const replies = answers.map((a) => a.reply);
+    // HARD refusals and the one hit are answered; the next RCPT gets 421, and nothing after it.
+    expect(answers).toHaveLength(HARD + 2);
+    expect(replies.filter((r) => r.startsWith('550 5.1.1 '))).toHaveLength(HARD);
+    expect(replies[5]).toMatch(/^250 /);
+    expect(replies[HARD + 1]).toBe(
+      `421 4.7.0 Too many unknown recipients in this session (${HARD}); closing, please check your addresses and try again later`,
+    );
+    // Up to the soft limit no reply waits; past it every one does, the hit included.
+    const held = answers.slice(SOFT, HARD + 1).map((a) => a.ms);
+    expect(held).toHaveLength(HARD + 1 - SOFT);
+    for (const ms of held) expect(ms).toBeGreaterThanOrEqual(HELD);
+    expect(elapsed).toBeGreaterThanOrEqual((HARD + 1 - SOFT) * HELD);
+  });
+
+  it('answers 300 pipelined guesses the same way: HARD refusals, then 421 and the connection closed', async () => {
+    const smtp = await transaction('127.0.0.11');
+    smtp.write(guesses.map((g) => `RCPT TO:<${g}>\r\n`).join(''));
+    const replies: string[] = [];
+    for (;;) {
+      const reply = await smtp.reply();
+      replies.push(reply);
+      if (reply.startsWith('421')) break;
+    }
+    await smtp.closedByServer();
+    expect(replies.slice(0, HARD).every((r) => r.startsWith('550 5.1.1 '))).toBe(true);
+    expect(replies).toHaveLength(HARD + 1);
+    expect(replies[HARD]).toMatch(/^421 4\.7\.0 Too many unknown recipients in this session/);
+  });
+
+  it('counts the address over its sessions: the next session is cut off early, a later one refused at connect, another address not at all', async () => {
+    const first = await transaction('127.0.0.12');
+    expect((await guess(first, guesses.slice(0, 20))).at(-1)!.reply).toMatch(/^421 4\.7\.0 /);
+    await first.closedByServer();
+    // A new session from the same address starts with the address's count, not from zero.
+    const second = await transaction('127.0.0.12');
+    const answers = await guess(second, guesses.slice(20, 40));
+    expect(answers.map((a) => a.reply.slice(0, 3))).toEqual([...Array(PER_HOUR - HARD).fill('550'), '421']);
+    expect(answers.at(-1)!.reply).toMatch(
+      new RegExp(`^421 4\\.7\\.0 Too many unknown recipients from your address \\(at most ${PER_HOUR} an hour\\); closing, please try again in \\d+ minutes$`),
+    );
+    await second.closedByServer();
+    // Once the hour's count is used up, the address is turned away before it can say anything.
+    const { smtp: third, greeting } = await RawSmtp.open(port(t), { localAddress: '127.0.0.12' });
+    open.push(third);
+    expect(greeting).toMatch(/^421 4\.7\.0 Too many unknown recipients from your address/);
+    await third.closedByServer();
+    // Another address is not concerned.
+    const other = await transaction('127.0.0.13');
+    expect(await other.command(`RCPT TO:<lindapence.com@${MAIL_DOMAIN}>`)).toMatch(/^250 /);
+  });
+
+  it('leaves legitimate use alone: valid recipients and one typo, then the message is stored', async () => {
+    const before = await countStored(t);
+    const smtp = await transaction('127.0.0.14');
+    const answers = await guess(smtp, [SHARED, `lindapence.com@${MAIL_DOMAIN}`, `lindapense.com@${MAIL_DOMAIN}`, `pence-prints.net@${MAIL_DOMAIN}`]);
+    expect(answers.map((a) => a.reply.slice(0, 3))).toEqual(['250', '250', '550', '250']);
+    expect(await smtp.command('DATA')).toMatch(/^354 /);
+    smtp.write(`${registrarMail({ subject: 'Renewal of lindapence.com and pence-prints.net' })}\r\n.\r\n`);
+    expect(await smtp.reply()).toMatch(/^250 2\.6\.0 Ok: queued as /);
+    // The next message of the same session goes as fast as the first.
+    expect(await smtp.command('MAIL FROM:<noreply@gandi.net>')).toMatch(/^250 /);
+    expect(await smtp.command(`RCPT TO:<${SHARED}>`)).toMatch(/^250 /);
+    expect(await countStored(t)).toBe(before + 1);
+  });
+
+  it('forgets a session closed while its reply is held back, and goes on serving others', async () => {
+    const receiver = t.app.get(SmtpReceiver);
+    const smtp = await transaction('127.0.0.15');
+    await guess(smtp, guesses.slice(0, SOFT + 1));
+    // This reply is held back; the guesser hangs up before it comes.
+    smtp.write(`RCPT TO:<${guesses[SOFT + 1]}>\r\n`);
+    await waitFor(async () => (receiver['heldReplies'].size === 1 ? true : undefined), 'the reply to be held back');
+    smtp.close();
+    await waitFor(async () => (receiver['heldReplies'].size === 0 && receiver['recipientErrors'].trackedSessions === 0 ? true : undefined), 'the session to be forgotten');
+    const other = await transaction('127.0.0.16');
+    expect(await other.command(`RCPT TO:<${SHARED}>`)).toMatch(/^250 /);
+  });
+});
+
 describe('SMTP edge: timeouts', () => {
   let t: TestApp;
   const open: RawSmtp[] = [];

@@ -44,6 +44,7 @@ describe('parseConfig', () => {
       messagesPerMinute: 60,
       idleTimeoutMs: 60_000,
       sessionTimeoutMs: 600_000,
+      recipientErrors: { softErrors: 3, hardErrors: 10, errorDelayMs: 1000, errorsPerHour: 30 },
       tls: undefined,
     });
   });
@@ -60,6 +61,10 @@ describe('parseConfig', () => {
       SMTP_RATE_PER_MINUTE: '20',
       SMTP_IDLE_TIMEOUT: '30s',
       SMTP_SESSION_TIMEOUT: '5m',
+      SMTP_RCPT_SOFT_ERRORS: '5',
+      SMTP_RCPT_HARD_ERRORS: '20',
+      SMTP_RCPT_ERROR_DELAY_MS: '2500',
+      SMTP_RCPT_ERRORS_PER_HOUR: '100',
       TLS_CERT: '/etc/aster/tls/cert.pem',
       TLS_KEY: '/etc/aster/tls/key.pem',
     });
@@ -76,6 +81,7 @@ describe('parseConfig', () => {
       messagesPerMinute: 20,
       idleTimeoutMs: 30_000,
       sessionTimeoutMs: 300_000,
+      recipientErrors: { softErrors: 5, hardErrors: 20, errorDelayMs: 2500, errorsPerHour: 100 },
       tls: { certFile: '/etc/aster/tls/cert.pem', keyFile: '/etc/aster/tls/key.pem' },
     });
     expect(parseConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
@@ -159,6 +165,11 @@ describe('parseConfig', () => {
     ['SMTP_RATE_PER_MINUTE', 'none'],
     ['SMTP_IDLE_TIMEOUT', '60'],
     ['SMTP_SESSION_TIMEOUT', '0m'],
+    ['SMTP_RCPT_SOFT_ERRORS', '0'],
+    ['SMTP_RCPT_HARD_ERRORS', '3'],
+    ['SMTP_RCPT_ERROR_DELAY_MS', '1s'],
+    ['SMTP_RCPT_ERROR_DELAY_MS', '120000'],
+    ['SMTP_RCPT_ERRORS_PER_HOUR', 'many'],
     ['TLS_CERT', '/etc/aster/tls/cert.pem'],
     ['TLS_KEY', '/etc/aster/tls/key.pem'],
   ])('refuses %s=%s with one line naming the variable and the expected form', (name, value) => {

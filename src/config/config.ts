@@ -16,6 +16,8 @@ export interface AsterConfig {
   noticeFrom: string;
   adminToken: string | undefined;
   senderVerification: SenderVerification;
+  /** With `flag`, an unverified message naming more clients than this is held (MAX_CLIENTS_PER_UNVERIFIED). */
+  maxClientsPerUnverified: number;
   dnsServers: string[];
   /** How long sender verification waits for DNS: each look-up, and all of one message's checks together. */
   dnsTimeoutMs: number;
@@ -66,8 +68,21 @@ export interface SmtpSettings {
   idleTimeoutMs: number;
   /** How long one session may last at all, however busy it keeps itself. */
   sessionTimeoutMs: number;
+  /** Refused recipients (550 5.1.1), so the tracked domains cannot be enumerated (RecipientErrors, mail/intake/smtp-limits.ts). */
+  recipientErrors: RecipientErrorSettings;
   /** PEM files for STARTTLS; STARTTLS is neither offered nor accepted without them. */
   tls: { certFile: string; keyFile: string } | undefined;
+}
+
+/** Postfix's smtpd_soft_error_limit / smtpd_hard_error_limit / smtpd_error_sleep_time, for refused recipients. */
+export interface RecipientErrorSettings {
+  /** Refused recipients a session may have before each further RCPT reply waits `errorDelayMs`. */
+  softErrors: number;
+  /** Refused recipients after which the session's next RCPT gets 421 4.7.0 and the session ends. */
+  hardErrors: number;
+  errorDelayMs: number;
+  /** Refused recipients one address may have in an hour over all its sessions; then 421 4.7.0. */
+  errorsPerHour: number;
 }
 
 /** A configuration value that does not have the expected form; its message is one line. */
@@ -239,6 +254,28 @@ function isSubnet(text: string): boolean {
   return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
 }
 
+/**
+ * Registrars write only to addresses they have on file, so a refused recipient from a real one is
+ * rare (a domain that has left the host): three go unnoticed, ten end the session (Postfix allows
+ * 10 and 20 errors of any kind). Thirty an hour from one address, over all its sessions, keeps a
+ * guesser to 720 guesses a day per address instead of tens of thousands a minute; a real MTA cut off
+ * by it gets a 4xx and retries after the hour. One second is Postfix's smtpd_error_sleep_time.
+ */
+function recipientErrors(env: Env): RecipientErrorSettings {
+  const softErrors = count(env, 'SMTP_RCPT_SOFT_ERRORS', 3);
+  const hardErrors = count(env, 'SMTP_RCPT_HARD_ERRORS', 10);
+  if (hardErrors <= softErrors) {
+    throw new ConfigError('SMTP_RCPT_HARD_ERRORS', `a whole number above SMTP_RCPT_SOFT_ERRORS (${softErrors})`, String(hardErrors));
+  }
+  return {
+    softErrors,
+    hardErrors,
+    // Below the 5 minutes a sender waits for a RCPT reply (RFC 5321 §4.5.3.2.3).
+    errorDelayMs: milliseconds(env, 'SMTP_RCPT_ERROR_DELAY_MS', 1000, 60_000),
+    errorsPerHour: count(env, 'SMTP_RCPT_ERRORS_PER_HOUR', 30),
+  };
+}
+
 function tlsFiles(env: Env): SmtpSettings['tls'] {
   const certFile = value(env, 'TLS_CERT');
   const keyFile = value(env, 'TLS_KEY');
@@ -297,6 +334,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
       // Shorter than RFC 5321's 5 minutes (§4.5.3.2.7): a sending MTA never pauses that long mid-session.
       idleTimeoutMs: duration(env, 'SMTP_IDLE_TIMEOUT', '60s'),
       sessionTimeoutMs: duration(env, 'SMTP_SESSION_TIMEOUT', '10m'),
+      recipientErrors: recipientErrors(env),
       tls: tlsFiles(env),
     },
     mailDomain,
@@ -305,6 +343,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
     noticeFrom: mailbox(env, 'NOTICE_FROM', `Aster <notices@${mailDomain}>`),
     adminToken,
     senderVerification: oneOf(env, 'SENDER_VERIFICATION', ['off', 'flag', 'enforce'] as const, 'flag'),
+    maxClientsPerUnverified: positiveInt(env, 'MAX_CLIENTS_PER_UNVERIFIED', 3),
     dnsServers: dnsServers(env),
     // Routing waits this long per message when DNS is dead; more than ten seconds would stall it.
     dnsTimeoutMs: milliseconds(env, 'DNS_TIMEOUT_MS', 2000, 10_000),

@@ -2,9 +2,10 @@
 // own (550 5.1.1), never relays, offers no AUTH, refuses oversized mail (552 5.3.4), and answers
 // 250 only once the store stage has committed the message; anything that stops the store from
 // committing is a 451 4.3.0, so the sender retries. Its port faces the internet, so it also keeps
-// the limits of smtp-limits.ts (sessions, rate, time, header) and offers STARTTLS when it has a
-// certificate. End of data is <CRLF>.<CRLF> only: smtp-server never takes a bare <LF>.<LF> or
-// <CR>.<CR> for it, so no message can be split in two (SMTP smuggling; test/smtp-edge.e2e-spec.ts).
+// the limits of smtp-limits.ts (sessions, rate, time, refused recipients, header) and offers
+// STARTTLS when it has a certificate. End of data is <CRLF>.<CRLF> only: smtp-server never takes a
+// bare <LF>.<LF> or <CR>.<CR> for it, so no message can be split in two (SMTP smuggling;
+// test/smtp-edge.e2e-spec.ts).
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
@@ -16,7 +17,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { DeliveriesService } from '../delivery/deliveries.service';
 import { bounceDeliveryId } from './bounce';
 import { IntakePipeline } from './intake.pipeline';
-import { AddressLimits, CLOSE_GRACE_MS, HEADER_LIMITS, HeaderInspector, MAX_RECIPIENTS, type HeaderProblem } from './smtp-limits';
+import { AddressLimits, CLOSE_GRACE_MS, HEADER_LIMITS, HeaderInspector, MAX_RECIPIENTS, RecipientErrors, type HeaderProblem } from './smtp-limits';
 import { MessageStore } from './store';
 import { loadTlsCertificate, type TlsCertificate } from './tls-certificate';
 
@@ -44,6 +45,14 @@ const REPLIES = {
   tooManyMessages: (limit: number, seconds: number) =>
     new SmtpReply(450, '4.7.1', `Too many messages from your address (at most ${limit} a minute); please try again in ${seconds} seconds`),
   sessionTooLong: () => new SmtpReply(421, '4.4.2', 'Session lasted too long; closing, please reconnect'),
+  tooManyRefusedInSession: (limit: number) =>
+    new SmtpReply(421, '4.7.0', `Too many unknown recipients in this session (${limit}); closing, please check your addresses and try again later`),
+  tooManyRefusedFromAddress: (limit: number, seconds: number) =>
+    new SmtpReply(
+      421,
+      '4.7.0',
+      `Too many unknown recipients from your address (at most ${limit} an hour); closing, please try again in ${Math.ceil(seconds / 60)} minutes`,
+    ),
   // RFC 5321 §4.5.3.1.7 and §4.3.2: 552 for too much data, 554 for a message refused as it is.
   header: {
     'too-large': () => new SmtpReply(552, '5.3.4', `Message header exceeds the fixed maximum of ${HEADER_LIMITS.maxBytes} bytes`),
@@ -80,6 +89,9 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger('SMTP');
   private server: SMTPServer | undefined;
   private readonly limits: AddressLimits;
+  private readonly recipientErrors: RecipientErrors;
+  /** RCPT replies being held back past the soft limit (SMTP_RCPT_ERROR_DELAY_MS), by session id. */
+  private readonly heldReplies = new Map<string, NodeJS.Timeout>();
   /** Read when the app is built, before anything starts: a bad file stops Aster at once. */
   private readonly certificate: TlsCertificate | undefined;
   /** Each open session's deadline (SMTP_SESSION_TIMEOUT), by session id. */
@@ -95,6 +107,7 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
   ) {
     metrics.smtpConnections = () => this.server?.connections.size ?? 0;
     this.limits = new AddressLimits(config.smtp);
+    this.recipientErrors = new RecipientErrors(config.smtp.recipientErrors);
     this.certificate = config.roles.includes('smtp') && config.smtp.tls ? loadTlsCertificate(config.smtp.tls) : undefined;
   }
 
@@ -118,9 +131,7 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
       onConnect: (session, callback) => callback(this.admitSession(session)),
       onClose: (session) => this.endSession(session),
       onMailFrom: (_address, session, callback) => callback(this.admitTransaction(session)),
-      onRcptTo: (address, _session, callback) => {
-        this.checkRecipient(address).then(() => callback(), (err: Error) => callback(err));
-      },
+      onRcptTo: (address, session, callback) => this.admitRecipient(address, session, callback),
       onData: (stream, session, callback) => this.receive(stream, session, callback),
     });
     keepOwnEnhancedCodes(server);
@@ -144,6 +155,8 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     for (const timer of this.deadlines.values()) clearTimeout(timer);
     this.deadlines.clear();
+    for (const timer of this.heldReplies.values()) clearTimeout(timer);
+    this.heldReplies.clear();
   }
 
   /**
@@ -158,9 +171,13 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Like Haraka's connect hook: one address may hold so many sessions; each session has a deadline. */
   private admitSession(session: SMTPServerSession): Error | undefined {
+    // An address that has used up its unknown recipients for the hour has nothing to send but guesses.
+    const guesser = this.recipientErrors.admitAddress(session.remoteAddress);
+    if (!guesser.ok && guesser.reason === 'address') return REPLIES.tooManyRefusedFromAddress(guesser.limit, guesser.retryAfterSeconds);
     if (!this.limits.openSession(session.id, session.remoteAddress)) {
       return REPLIES.tooManySessions(this.config.smtp.maxConnectionsPerAddress);
     }
+    this.recipientErrors.openSession(session.id);
     // The idle timeout restarts with every byte, so a client that trickles a byte at a time would
     // keep its session for ever (slowloris); the deadline does not.
     const deadline = setTimeout(() => this.expire(session.id), this.config.smtp.sessionTimeoutMs);
@@ -180,6 +197,10 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
 
   private endSession(session: SMTPServerSession): void {
     this.limits.closeSession(session.id);
+    this.recipientErrors.endSession(session.id);
+    // A session closed while its reply was held back: nobody is left to answer.
+    clearTimeout(this.heldReplies.get(session.id));
+    this.heldReplies.delete(session.id);
     clearTimeout(this.deadlines.get(session.id));
     this.deadlines.delete(session.id);
   }
@@ -207,6 +228,47 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
     const alias = parseDomainName(local);
     if (alias.ok && (await this.domains.findByAsciiNames([alias.name.ascii])).length > 0) return 'alias';
     return undefined;
+  }
+
+  /**
+   * Like Postfix's smtpd_soft_error_limit, smtpd_error_sleep_time and smtpd_hard_error_limit, for
+   * refused recipients only: whether an alias exists shows in the reply, so guesses are what a
+   * session must not make many of. Past the soft limit every RCPT reply of the session, accepted or
+   * not, waits SMTP_RCPT_ERROR_DELAY_MS on a timer (so a hit takes as long as a miss, and no
+   * other session waits); past the hard limit, or the address's hourly limit, the next RCPT gets
+   * 421 4.7.0 unanswered by any lookup, and the connection closes.
+   */
+  private admitRecipient(rcpt: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    const admission = this.recipientErrors.admit(session.id, session.remoteAddress);
+    if (!admission.ok) {
+      callback(
+        admission.reason === 'session'
+          ? REPLIES.tooManyRefusedInSession(admission.limit)
+          : REPLIES.tooManyRefusedFromAddress(admission.limit, admission.retryAfterSeconds),
+      );
+      return;
+    }
+    this.checkRecipient(rcpt).then(
+      () => this.answerRecipient(session, callback),
+      (err: Error) => {
+        if (err instanceof SmtpReply && err.responseCode === 550) this.recipientErrors.refused(session.id, session.remoteAddress);
+        this.answerRecipient(session, callback, err);
+      },
+    );
+  }
+
+  private answerRecipient(session: SMTPServerSession, callback: (err?: Error | null) => void, err?: Error): void {
+    const delayMs = this.recipientErrors.replyDelayMs(session.id);
+    if (delayMs === 0) {
+      callback(err);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.heldReplies.delete(session.id);
+      callback(err);
+    }, delayMs);
+    timer.unref();
+    this.heldReplies.set(session.id, timer);
   }
 
   private async checkRecipient(rcpt: SMTPServerAddress): Promise<void> {

@@ -1,4 +1,4 @@
-import { AddressLimits, HEADER_LIMITS, HeaderInspector } from './smtp-limits';
+import { AddressLimits, HEADER_LIMITS, HeaderInspector, RecipientErrors } from './smtp-limits';
 
 const LIMITS = { maxBytes: 200, maxFields: 5, maxReceived: 2 };
 
@@ -94,5 +94,107 @@ describe('AddressLimits', () => {
     now += 61_000;
     limits.startTransaction('192.0.2.1');
     expect(limits.trackedAddresses).toBe(1);
+  });
+});
+
+describe('RecipientErrors', () => {
+  const LIMITS = { softErrors: 3, hardErrors: 10, errorDelayMs: 100, errorsPerHour: 25 };
+  const HOUR = 3_600_000;
+  const opened = (limits = LIMITS, now: () => number = Date.now, maxAddresses?: number) => new RecipientErrors(limits, now, maxAddresses);
+
+  it('answers at once up to the soft limit, holds each reply back after it, and stops the session at the hard limit', () => {
+    const errors = opened();
+    errors.openSession('s1');
+    // [refusals so far, admitted to a lookup, delay of the reply that follows the refusal]
+    const seen: [number, boolean, number][] = [];
+    for (let i = 1; i <= 11; i++) {
+      const admitted = errors.admit('s1', '192.0.2.1').ok;
+      if (admitted) errors.refused('s1', '192.0.2.1');
+      seen.push([errors.sessionErrors('s1'), admitted, admitted ? errors.replyDelayMs('s1') : -1]);
+    }
+    expect(seen).toEqual([
+      [1, true, 0],
+      [2, true, 0],
+      [3, true, 0],
+      [4, true, 100],
+      [5, true, 100],
+      [6, true, 100],
+      [7, true, 100],
+      [8, true, 100],
+      [9, true, 100],
+      [10, true, 100],
+      [10, false, -1],
+    ]);
+    expect(errors.admit('s1', '192.0.2.1')).toEqual({ ok: false, reason: 'session', limit: 10 });
+  });
+
+  it('lets legitimate use through untouched: valid recipients and one typo', () => {
+    const errors = opened();
+    errors.openSession('s1');
+    for (let i = 0; i < 5; i++) expect(errors.admit('s1', '192.0.2.1').ok).toBe(true);
+    errors.refused('s1', '192.0.2.1');
+    expect(errors.replyDelayMs('s1')).toBe(0);
+    expect(errors.admit('s1', '192.0.2.1').ok).toBe(true);
+    expect(errors.admitAddress('192.0.2.1').ok).toBe(true);
+  });
+
+  it('counts every session of an address against the hour, so a new session does not start again', () => {
+    let now = 5_000_000;
+    const errors = opened({ ...LIMITS, errorsPerHour: 15 }, () => now);
+    errors.openSession('s1');
+    for (let i = 0; i < 10; i++) errors.refused('s1', '192.0.2.1');
+    expect(errors.admit('s1', '192.0.2.1')).toMatchObject({ ok: false, reason: 'session' });
+    errors.endSession('s1');
+    errors.openSession('s2');
+    // A fresh session: no delay of its own yet, but the address has only 5 refusals left in the hour.
+    expect(errors.replyDelayMs('s2')).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      expect(errors.admit('s2', '::ffff:192.0.2.1').ok).toBe(true);
+      now += 1000;
+      errors.refused('s2', '192.0.2.1');
+    }
+    expect(errors.admit('s2', '192.0.2.1')).toEqual({ ok: false, reason: 'address', limit: 15, retryAfterSeconds: 3595 });
+    expect(errors.admitAddress('192.0.2.1').ok).toBe(false);
+    // Another address is not concerned.
+    expect(errors.admitAddress('192.0.2.2').ok).toBe(true);
+    // A sliding window: once the first ten refusals are an hour old, ten more may come.
+    now = 5_000_000 + HOUR - 1;
+    expect(errors.admitAddress('192.0.2.1').ok).toBe(false);
+    now = 5_000_000 + HOUR + 1;
+    expect(errors.admitAddress('192.0.2.1').ok).toBe(true);
+  });
+
+  it('counts an IPv6 /64 as one address', () => {
+    const errors = opened({ ...LIMITS, errorsPerHour: 2 });
+    errors.refused('a', '2001:db8:1:2::1');
+    errors.refused('b', '2001:db8:1:2:ffff::9');
+    expect(errors.admitAddress('2001:db8:1:2::77').ok).toBe(false);
+    expect(errors.admitAddress('2001:db8:1:3::1').ok).toBe(true);
+  });
+
+  it('keeps no count for a session once it has ended, even when a lookup ends after it', () => {
+    const errors = opened();
+    errors.openSession('s1');
+    errors.refused('s1', '192.0.2.1');
+    errors.endSession('s1');
+    errors.refused('s1', '192.0.2.1');
+    errors.endSession('s1');
+    expect(errors.trackedSessions).toBe(0);
+    expect(errors.sessionErrors('s1')).toBe(0);
+  });
+
+  it('keeps its memory bounded: quiet addresses are forgotten, at most so many are kept, each with at most the limit of times', () => {
+    let now = 0;
+    const errors = opened(LIMITS, () => now, 1000);
+    for (let i = 0; i < 5000; i++) errors.refused('x', `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    expect(errors.trackedAddresses).toBe(1000);
+    // The most recent are the ones kept.
+    expect(errors.admitAddress('10.0.19.135').ok).toBe(true);
+    for (let i = 0; i < 100; i++) errors.refused('x', '10.0.19.135');
+    expect(errors.admitAddress('10.0.19.135').ok).toBe(false);
+    expect(errors.trackedAddresses).toBe(1000);
+    now += HOUR + 61_000;
+    errors.refused('x', '192.0.2.1');
+    expect(errors.trackedAddresses).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
-// The SMTP edge's limits, as data plus two small pieces of state: how many sessions one address
-// may hold open, how many mail transactions it may start a minute, and what a message header may
-// hold. The counts live in this process's memory: N instances behind the MX records allow an
-// address N times as much, which is still a bound (SECURITY.md).
+// The SMTP edge's limits, as data plus small pieces of state: how many sessions one address
+// may hold open, how many mail transactions it may start a minute, how many recipients it may have
+// refused before it is slowed down and cut off, and what a message header may hold. The counts
+// live in this process's memory: N instances behind the MX records allow an address N times as
+// much, which is still a bound (SECURITY.md).
 import { clientKey } from '../../common/client-address';
 
 export const HEADER_LIMITS = {
@@ -164,5 +165,137 @@ export class AddressLimits {
   /** How many addresses the rate window remembers (for tests of the sweep). */
   get trackedAddresses(): number {
     return this.transactions.size;
+  }
+}
+
+/** How refused recipients are counted, from the configuration (SMTP_RCPT_*). */
+export interface RecipientErrorLimits {
+  /** Refused recipients a session may have before each further RCPT reply is held back. */
+  softErrors: number;
+  /** Refused recipients after which the session's next RCPT is answered 421 and the session ends. */
+  hardErrors: number;
+  /** How long each RCPT reply is held back past the soft limit. */
+  errorDelayMs: number;
+  /** Refused recipients one address may have in an hour, over all its sessions. */
+  errorsPerHour: number;
+}
+
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * How many addresses the hourly count remembers at most. Each holds at most `errorsPerHour`
+ * timestamps, so 50,000 addresses at the default of 30 are about 12 MB at worst; past this the
+ * address whose last refusal is oldest is forgotten first.
+ */
+export const MAX_RECIPIENT_ERROR_ADDRESSES = 50_000;
+
+export type RecipientAdmission = { ok: true } | { ok: false; reason: 'session'; limit: number } | { ok: false; reason: 'address'; limit: number; retryAfterSeconds: number };
+
+/**
+ * Refused recipients (550 5.1.1), counted per session and per address, so that nobody can find out
+ * which domains the host tracks by trying `<guess>@MAIL_DOMAIN` one RCPT after another (the alias
+ * of a tracked domain is accepted, any other refused). Postfix's model: past
+ * `smtpd_soft_error_limit` every reply waits `smtpd_error_sleep_time`, at `smtpd_hard_error_limit`
+ * the session ends with 421. Across sessions the address's refusals in the last hour count too
+ * (a sliding window, like the transactions of AddressLimits), so opening a new session does not
+ * start the count again. The memory kept is bounded: sessions only while open, addresses at most
+ * MAX_RECIPIENT_ERROR_ADDRESSES with at most `errorsPerHour` timestamps each.
+ */
+export class RecipientErrors {
+  private readonly bySession = new Map<string, number>();
+  /** Refusal times per address, oldest first; the map in order of last refusal, oldest first. */
+  private readonly byAddress = new Map<string, number[]>();
+  private lastSweep: number;
+
+  constructor(
+    private readonly limits: RecipientErrorLimits,
+    private readonly now: () => number = Date.now,
+    private readonly maxAddresses = MAX_RECIPIENT_ERROR_ADDRESSES,
+  ) {
+    this.lastSweep = now();
+  }
+
+  /** A session that may make RCPTs: counted from now until endSession. */
+  openSession(sessionId: string): void {
+    if (!this.bySession.has(sessionId)) this.bySession.set(sessionId, 0);
+  }
+
+  /** At connect: an address that has used up its refused recipients for the hour is turned away. */
+  admitAddress(remoteAddress: string | undefined): RecipientAdmission {
+    const now = this.now();
+    const times = this.recent(clientKey(remoteAddress), now);
+    if (times.length < this.limits.errorsPerHour) return { ok: true };
+    const retryAfterSeconds = Math.max(1, Math.ceil((times[times.length - this.limits.errorsPerHour] + HOUR_MS - now) / 1000));
+    return { ok: false, reason: 'address', limit: this.limits.errorsPerHour, retryAfterSeconds };
+  }
+
+  /** Before a RCPT TO is looked up: whether the session may go on at all. */
+  admit(sessionId: string, remoteAddress: string | undefined): RecipientAdmission {
+    if ((this.bySession.get(sessionId) ?? 0) >= this.limits.hardErrors) return { ok: false, reason: 'session', limit: this.limits.hardErrors };
+    return this.admitAddress(remoteAddress);
+  }
+
+  /**
+   * A recipient was refused: counted for its address, and for its session while that is open (a
+   * lookup may end after its session has, and must not bring the count back).
+   */
+  refused(sessionId: string, remoteAddress: string | undefined): void {
+    const inSession = this.bySession.get(sessionId);
+    if (inSession !== undefined) this.bySession.set(sessionId, inSession + 1);
+    const now = this.now();
+    if (now - this.lastSweep >= MINUTE_MS) this.sweep(now);
+    const key = clientKey(remoteAddress);
+    const times = this.recent(key, now);
+    times.push(now);
+    // Only whether the limit is reached, and when its oldest refusal leaves the window, matter.
+    if (times.length > this.limits.errorsPerHour) times.splice(0, times.length - this.limits.errorsPerHour);
+    // Re-inserted, so the map stays ordered by last refusal and the first key is the one to forget.
+    this.byAddress.delete(key);
+    this.byAddress.set(key, times);
+    while (this.byAddress.size > this.maxAddresses) this.byAddress.delete(this.byAddress.keys().next().value!);
+  }
+
+  /** How long to hold back the reply to this session's RCPT TO: nothing up to the soft limit. */
+  replyDelayMs(sessionId: string): number {
+    return (this.bySession.get(sessionId) ?? 0) > this.limits.softErrors ? this.limits.errorDelayMs : 0;
+  }
+
+  /** Refused recipients of an open session so far. */
+  sessionErrors(sessionId: string): number {
+    return this.bySession.get(sessionId) ?? 0;
+  }
+
+  /** Safe for any session, and more than once. */
+  endSession(sessionId: string): void {
+    this.bySession.delete(sessionId);
+  }
+
+  /** Forgets addresses with no refusal in the last hour. */
+  sweep(now = this.now()): void {
+    this.lastSweep = now;
+    for (const [key, times] of this.byAddress) {
+      if (times.length === 0 || times[times.length - 1] <= now - HOUR_MS) this.byAddress.delete(key);
+    }
+  }
+
+  /** How many addresses the hourly count remembers (for tests of the bound). */
+  get trackedAddresses(): number {
+    return this.byAddress.size;
+  }
+
+  /** How many sessions have a count (for tests: none once they end). */
+  get trackedSessions(): number {
+    return this.bySession.size;
+  }
+
+  /** The address's refusals within the last hour (the stored array, trimmed in place). */
+  private recent(key: string, now: number): number[] {
+    const times = this.byAddress.get(key);
+    if (!times) return [];
+    const since = now - HOUR_MS;
+    let old = 0;
+    while (old < times.length && times[old] <= since) old++;
+    if (old > 0) times.splice(0, old);
+    return times;
   }
 }
