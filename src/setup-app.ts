@@ -1,12 +1,14 @@
 // What both main.ts and the tests apply to the Nest application before it listens, the HTTP
-// edge included: security headers, CORS (only when configured), body limits. (The rate limits are
-// a global guard of AppModule.)
+// edge included: security headers, CORS (only when configured), body limits and JSON depth. (The
+// rate limits are a global guard of AppModule.)
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { corsOptions, securityHeaders } from './common/http-edge';
+import { refuseDeepJson } from './common/request-input';
 import { validationPipe } from './common/validation';
 import { ASTER_CONFIG } from './config/config.module';
 import type { AsterConfig } from './config/config';
@@ -22,7 +24,10 @@ export function setupApp(app: INestApplication): void {
   express.use(helmet(securityHeaders(config)));
   const cors = corsOptions(config);
   if (cors) express.enableCors(cors);
-  express.useBodyParser('json', { limit: '1mb' });
+  // express.json itself rather than useBodyParser, which keeps `verify` for Nest's rawBody option
+  // (unused here): the depth check must see the bytes before JSON.parse does. Nest sees the
+  // jsonParser in place and adds no second one.
+  express.use(json({ limit: '1mb', verify: refuseDeepJson }));
   express.useBodyParser('text', { type: ['text/csv', 'text/plain'], limit: '10mb' });
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(

@@ -30,6 +30,7 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
 const BODY_ERRORS: Record<string, (cause: { limit?: number }) => string> = {
   'entity.parse.failed': () => 'The request body is not valid JSON',
   'entity.too.large': (cause) => `The request body is larger than the limit of ${cause.limit ?? '?'} bytes for its type`,
+  'entity.too.deep': (cause) => `The request body nests deeper than ${cause.limit ?? '?'} levels`,
   'request.aborted': () => 'The request body was not received in full',
 };
 
@@ -50,7 +51,9 @@ export class AsterExceptionFilter implements ExceptionFilter {
       if (exception instanceof UnauthenticatedError && token !== undefined) this.authFailures.record(request.ip, token);
     }
     if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    response.status(body.statusCode).json(body);
+    // Always as JSON, also where a handler had declared HTML (the guidance pages): an error may
+    // quote what the caller sent, and that must never be served as markup.
+    response.status(body.statusCode).type('application/json').json(body);
   }
 
   private toBody(exception: unknown): ErrorBody {

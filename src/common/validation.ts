@@ -1,6 +1,9 @@
-// The global ValidationPipe, reporting every bad field by its path (e.g. contacts.0.email).
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+// The global ValidationPipe, reporting every bad field by its path (e.g. contacts.0.email). Before
+// any DTO is looked at, it refuses strings PostgreSQL cannot store in whatever a handler takes
+// (path parameters, query, body, typed or not), so that no controller can forget it.
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { InvalidError, type FieldError } from './errors';
+import { unstorableStrings } from './request-input';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -10,8 +13,19 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
+class AsterValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // 'custom' arguments (the current actor) come from Aster itself, not from the request.
+    if (metadata.type !== 'custom') {
+      const errors = unstorableStrings(value, metadata.data ?? metadata.type);
+      if (errors.length > 0) throw new InvalidError(errors);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AsterValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

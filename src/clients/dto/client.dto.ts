@@ -8,12 +8,19 @@ import { MAX_NOTES_LENGTH, NotesText, Trim, TrimToNull } from './text-fields';
 
 const MAX_CONTACTS = 100;
 
-/** One message for every way the list can be wrong, saying why a client needs a contact at all. */
+/**
+ * One message for every way the list can be wrong, saying why a client needs a contact at all.
+ * Each item must be an object: @ValidateNested passes a list nested in the list (`[[]]`) unchecked.
+ */
 const ContactList = (): PropertyDecorator =>
   ValidateBy({
     name: 'contactList',
     validator: {
-      validate: (value: unknown) => Array.isArray(value) && value.length >= 1 && value.length <= MAX_CONTACTS,
+      validate: (value: unknown) =>
+        Array.isArray(value) &&
+        value.length >= 1 &&
+        value.length <= MAX_CONTACTS &&
+        value.every((c) => typeof c === 'object' && c !== null && !Array.isArray(c)),
       defaultMessage: (args?: ValidationArguments) =>
         Array.isArray(args?.value) && args.value.length > MAX_CONTACTS
           ? `contacts may list at most ${MAX_CONTACTS} people; add more with POST /api/clients/:id/contacts`
