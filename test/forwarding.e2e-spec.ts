@@ -77,7 +77,7 @@ describe('forwarding notices', () => {
     expect(m.deliveries).toHaveLength(1);
     expect(m.deliveries[0]).toMatchObject({ email: 'linda@pence-mail.test', status: 'sent', attempts: 1, lastResponse: expect.stringMatching(/^250 /) });
     const [letter] = await received('linda@pence-mail.test');
-    expect(letter.from).toBe(`bounces+${m.deliveries[0].id}@${MAIL_DOMAIN}`);
+    expect(letter.from).toMatch(new RegExp(`^bounces\\+${m.deliveries[0].id}\\.[0-9a-f]{16}@${MAIL_DOMAIN}$`));
     expect(sink.to('books@pence-mail.test')).toHaveLength(0);
 
     const mail: ParsedMail = await simpleParser(letter.raw);
@@ -168,9 +168,13 @@ describe('forwarding notices', () => {
     const id = await send(registrarMail('Expiry reminder ninaokafor.art', 'ninaokafor.art expires on 2027-03-01.'));
     const m = await settled(id);
     const delivery = m.deliveries[0];
+    // The letter's envelope sender is its signed bounce address; a real DSN returns its header.
+    const letter = (await received('nina@okafor.test')).find((l) => l.from.startsWith(`bounces+${delivery.id}.`))!;
+    const bounceAddress = letter.from;
+    const letterHeader = letter.raw.toString('latin1').split('\r\n\r\n')[0];
     const dsn = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.okafor.test>',
-      `To: bounces+${delivery.id}@${MAIL_DOMAIN}`,
+      `To: ${bounceAddress}`,
       'Subject: Undelivered Mail Returned to Sender',
       `Message-ID: <dsn-${delivery.id}@mx.okafor.test>`,
       'MIME-Version: 1.0',
@@ -189,19 +193,23 @@ describe('forwarding notices', () => {
       'Action: failed',
       'Status: 5.1.1',
       'Diagnostic-Code: smtp; 550 5.1.1 <nina@okafor.test>: Recipient address rejected',
+      '--b1',
+      'Content-Type: text/rfc822-headers',
+      '',
+      letterHeader,
       '--b1--',
       '',
     ].join('\r\n');
-    const result = await sendRaw(port, { from: '', to: [`bounces+${delivery.id}@${MAIL_DOMAIN}`] }, dsn);
+    const result = await sendRaw(port, { from: '', to: [bounceAddress] }, dsn);
     expect(result.responseCode).toBe(250);
     const dsnId = /queued as (\S+)/.exec(result.response)![1];
     const after = await waitFor(async () => {
       const x = await message(id);
       return x.deliveries[0].status === 'failed' ? x : undefined;
     }, 'the delivery to be marked failed');
-    expect(after.deliveries[0].lastResponse).toMatch(/^bounced: 5\.1\.1/);
+    expect(after.deliveries[0].lastResponse).toBe('bounced: 5.1.1 (Action: failed)');
     expect(await message(dsnId)).toMatchObject({ decision: 'bounce', status: 'discarded', domains: [], deliveries: [] });
-    const unknown = await sendRaw(port, { from: '', to: [`bounces+00000000-0000-4000-8000-000000000000@${MAIL_DOMAIN}`] }, dsn);
+    const unknown = await sendRaw(port, { from: '', to: [bounceAddress.replace(delivery.id, '00000000-0000-4000-8000-000000000000')] }, dsn);
     expect(unknown.response).toMatch(/^550 5\.1\.1 /);
   });
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainsModule } from '../domains/domains.module';
 import { RegistrarsModule } from '../registrars/registrars.module';
+import { BounceAddresses } from './delivery/bounce-addresses';
 import { DeliveriesService } from './delivery/deliveries.service';
 import { DeliveryAttempt } from './delivery/delivery-attempt.entity';
 import { Delivery } from './delivery/delivery.entity';
@@ -21,7 +22,7 @@ import { MessagesService } from './messages/messages.service';
 @Module({
   imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), DomainsModule, RegistrarsModule],
   controllers: [MessagesController, WelcomeController],
-  providers: [MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
+  providers: [BounceAddresses, MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
   exports: [SmtpReceiver, IntakePipeline, DeliveryWorker],
 })
 export class MailModule {}

@@ -123,7 +123,7 @@ export class DeliveriesService {
     });
   }
 
-  /** Marks a delivery failed from a bounce (a delivery status notification). */
+  /** Marks a delivery failed from a bounce: `status` is the DSN's Status and Action (bounce.ts describeReport), never its text. */
   async markBounced(manager: EntityManager, id: string, status: string): Promise<boolean> {
     const result = await manager.update(Delivery, { id }, { status: 'failed', lastResponse: `bounced: ${status}`.slice(0, 2000), nextAttemptAt: null });
     if (result.affected) await this.alertStaff(manager);

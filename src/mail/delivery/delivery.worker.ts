@@ -7,6 +7,7 @@ import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { JobQueue } from '../../database/job-queue';
 import { InboundMessage } from '../intake/inbound-message.entity';
+import { BounceAddresses } from './bounce-addresses';
 import { DeliveriesService } from './deliveries.service';
 import { Delivery } from './delivery.entity';
 import { Letters, LetterUnavailableError, type NoticeRow } from './letters';
@@ -24,6 +25,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     private readonly deliveries: DeliveriesService,
     private readonly letters: Letters,
     private readonly relay: Relay,
+    private readonly bounces: BounceAddresses,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,7 +70,8 @@ export class DeliveryWorker implements OnApplicationBootstrap {
       return;
     }
     const started = Date.now();
-    const answer = await this.relay.send(id, { from: this.letters.bounceAddress(id), to: delivery.email }, letter);
+    // The envelope sender: the signed bounce address that a DSN for this letter comes back to.
+    const answer = await this.relay.send(id, { from: await this.bounces.address(id), to: delivery.email }, letter);
     await this.deliveries.recordAttempt(delivery, answer, Date.now() - started);
     if (answer.outcome !== 'sent') this.logger.warn(`delivery ${id} to ${delivery.email}: ${answer.outcome}: ${answer.response}`);
   }

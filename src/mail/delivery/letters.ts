@@ -42,11 +42,6 @@ export class Letters {
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
   ) {}
 
-  /** The per-delivery envelope sender, which the SMTP listener accepts for bounces. */
-  bounceAddress(deliveryId: string): string {
-    return `bounces+${deliveryId}@${this.config.mailDomain}`;
-  }
-
   guidanceUrl(domain: Pick<Domain, 'guidanceToken'>): string {
     return `${this.config.publicUrl}/guide/domain/${domain.guidanceToken}`;
   }

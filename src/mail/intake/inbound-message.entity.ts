@@ -4,7 +4,11 @@ import type { NoticeKind } from './classify';
 export const MESSAGE_STATUSES = ['received', 'forwarded', 'held', 'released', 'discarded'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-export const HOLD_REASONS = ['unparseable', 'unmatched', 'loop', 'unverified_sender', 'no_recipient'] as const;
+/**
+ * `unconfirmed_bounce`: mail to a bounce address that does not prove our letter failed (no DSN, a
+ * DSN for another message, a delay report, an unsigned address); the delivery is left as it was.
+ */
+export const HOLD_REASONS = ['unparseable', 'unmatched', 'loop', 'unverified_sender', 'no_recipient', 'unconfirmed_bounce'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** The last intake stage a message has passed (DESIGN.md, "The life of an inbound message"). */

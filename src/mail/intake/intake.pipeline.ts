@@ -7,9 +7,9 @@ import type { AsterConfig } from '../../config/config';
 import { JobQueue } from '../../database/job-queue';
 import { DomainsService } from '../../domains/domains.service';
 import { RegistrarsService } from '../../registrars/registrars.service';
+import { BounceAddresses } from '../delivery/bounce-addresses';
 import { DELIVER_QUEUE } from '../delivery/queues';
 import { MessagesService, type RoutingResult, type RoutingView } from '../messages/messages.service';
-import { bounceDeliveryId, readBounce } from './bounce';
 import { classify } from './classify';
 import { decide } from './decide';
 import { loopReason, type LoopReason } from './loop';
@@ -49,6 +49,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
     private readonly messages: MessagesService,
     private readonly domains: DomainsService,
     private readonly registrars: RegistrarsService,
+    private readonly bounces: BounceAddresses,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -121,9 +122,10 @@ export class IntakePipeline implements OnApplicationBootstrap {
     if (message.status === 'discarded') return undefined;
 
     // A delivery status notification for one of our letters is not registrar mail.
-    const bounced = message.envelopeTo.map((to) => bounceDeliveryId(to, this.config.mailDomain)).find(Boolean);
+    // It fails the delivery only when it proves the letter failed; otherwise it is held (bounce.ts).
+    const bounced = await this.bounces.find(message.envelopeTo);
     if (bounced) {
-      await this.messages.recordBounce(id, bounced, readBounce(raw));
+      await this.messages.recordBounce(id, bounced.deliveryId, await this.bounces.report(bounced, raw));
       return undefined;
     }
 

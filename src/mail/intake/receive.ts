@@ -14,8 +14,8 @@ import type { AsterConfig } from '../../config/config';
 import { parseDomainName, toAsciiHost } from '../../domains/domain-name';
 import { DomainsService } from '../../domains/domains.service';
 import { MetricsService } from '../../metrics/metrics.service';
+import { BounceAddresses } from '../delivery/bounce-addresses';
 import { DeliveriesService } from '../delivery/deliveries.service';
-import { bounceDeliveryId } from './bounce';
 import { IntakePipeline } from './intake.pipeline';
 import { AddressLimits, CLOSE_GRACE_MS, HEADER_LIMITS, HeaderInspector, MAX_RECIPIENTS, RecipientErrors, type HeaderProblem } from './smtp-limits';
 import { MessageStore } from './store';
@@ -103,6 +103,7 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly store: MessageStore,
     private readonly pipeline: IntakePipeline,
     private readonly deliveries: DeliveriesService,
+    private readonly bounces: BounceAddresses,
     metrics: MetricsService,
   ) {
     metrics.smtpConnections = () => this.server?.connections.size ?? 0;
@@ -223,8 +224,10 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
     if (at <= 0 || toAsciiHost(address.slice(at + 1)) !== this.config.mailDomain) return undefined;
     const local = address.slice(0, at).toLowerCase();
     if (local === this.config.adminMailbox) return 'mailbox';
-    const bounce = bounceDeliveryId(address.toLowerCase(), this.config.mailDomain);
-    if (bounce) return (await this.deliveries.exists(bounce)) ? 'bounce' : undefined;
+    // Only a correctly signed bounce address of an existing delivery; an unsigned or wrongly signed
+    // one is refused like any unknown address, before the database is asked (intake/bounce.ts).
+    const bounce = await this.bounces.read(address);
+    if (bounce) return bounce.signed && (await this.deliveries.exists(bounce.deliveryId)) ? 'bounce' : undefined;
     const alias = parseDomainName(local);
     if (alias.ok && (await this.domains.findByAsciiNames([alias.name.ascii])).length > 0) return 'alias';
     return undefined;

@@ -12,7 +12,7 @@ import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { DeliveriesService } from '../delivery/deliveries.service';
 import { DELIVER_QUEUE, STAFF_ALERT_INTERVAL_SECONDS, STAFF_ALERT_QUEUE } from '../delivery/queues';
-import type { BounceReport } from '../intake/bounce';
+import { describeReport, reportsFailure, type BounceReport } from '../intake/bounce';
 import type { ClientShare, DecideOutcome, TrackedDomain } from '../intake/decide';
 import { InboundMessage, type HoldReason } from '../intake/inbound-message.entity';
 import type { NoticeKind } from '../intake/classify';
@@ -117,21 +117,39 @@ export class MessagesService {
     );
   }
 
-  /** A DSN for one of our deliveries: mark the delivery failed (when it did) and file the report. */
+  /**
+   * Mail to the bounce address of one of our deliveries. A DSN that proves the letter failed marks
+   * the delivery failed and is filed as a bounce; anything else leaves the delivery as it was and is
+   * held (`unconfirmed_bounce`) for staff, with a staff alert. What is recorded, on the delivery and
+   * the message, is the report's Status code and Action alone: never a word of the sender's text.
+   */
   async recordBounce(id: string, deliveryId: string, report: BounceReport): Promise<void> {
     await this.db.transaction(async (manager) => {
       const message = await manager.findOne(InboundMessage, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!message || message.stage !== 'stored') return;
-      const marked = report.failed && (await this.deliveries.markBounced(manager, deliveryId, report.status));
+      const about = `the bounce address of delivery ${deliveryId}`;
+      if (reportsFailure(report)) {
+        const marked = await this.deliveries.markBounced(manager, deliveryId, describeReport(report));
+        await manager.update(InboundMessage, id, {
+          decision: 'bounce',
+          status: 'discarded',
+          decisionReason: `Delivery status notification to ${about}: ${describeReport(report)}; ${marked ? 'the delivery is marked failed' : 'no such delivery'}.`,
+          stage: 'decided',
+          decidedAt: new Date(),
+        });
+        return;
+      }
       await manager.update(InboundMessage, id, {
-        decision: 'bounce',
-        status: 'discarded',
-        decisionReason: report.failed
-          ? `Delivery status notification for delivery ${deliveryId}: ${report.status}; ${marked ? 'the delivery is marked failed' : 'no such delivery'}.`
-          : `Delivery status notification for delivery ${deliveryId} that reports no failure (${report.status}); nothing to do.`,
+        decision: 'hold',
+        status: 'held',
+        holdReason: 'unconfirmed_bounce',
+        decisionReason: report.dsn
+          ? `Held: a delivery status notification to ${about} that reports no failure (${describeReport(report)}); the delivery is unchanged.`
+          : `Held: a message to ${about} that does not prove the letter failed: ${describeReport(report)}; the delivery is unchanged.`,
         stage: 'decided',
         decidedAt: new Date(),
       });
+      await this.deliveries.alertStaff(manager);
     });
   }
 
