@@ -10,6 +10,13 @@ export interface MatchSource {
   html: string;
   /** Addresses from the From, To, Cc, Reply-To and Sender headers. */
   addresses: string[];
+  /**
+   * Decoded values of every header field of every part (nested messages and attachments included):
+   * Message-ID, References, Received, List-Unsubscribe, X-anything, an attachment's filename.
+   */
+  headerValues?: string[];
+  /** Attachments read as text (CSV, JSON, XML, calendars, text/*), and those that are HTML. */
+  attached?: { text: string[]; html: string[] };
 }
 
 /**
@@ -34,22 +41,30 @@ export function aliasDomains(recipients: string[], mailDomain: string): string[]
 
 /**
  * Every registrable domain (ASCII, lowercase, deduplicated, in order of first appearance) that the
- * message names: in the subject, the text part, the HTML part's visible text and its link hosts
- * (href/src), and the given header addresses.
+ * message names anywhere a person or a program could read it: the subject, the text part, the HTML
+ * (its visible text, link hosts, and what a reader does not see: comments, the title and the rest
+ * of the head, every attribute), the header addresses, every other header of every part, and the
+ * attachments read as text. A name hidden anywhere still names it: matching decides who may see the
+ * original, so it must see everything the original holds.
  */
 export function extractCandidates(source: MatchSource): string[] {
   const found = new Set<string>();
   const add = (candidate: string | undefined) => {
     if (candidate !== undefined) found.add(candidate);
   };
-  scanText(source.subject, add);
-  scanText(source.text, add);
-  if (source.html) {
-    const { text, links } = readHtml(source.html);
+  const scanHtml = (document: string) => {
+    const { text, links, hidden } = readHtml(document);
     scanText(text, add);
     for (const link of links) add(linkCandidate(link));
-  }
+    for (const part of hidden) scanText(part, add);
+  };
+  scanText(source.subject, add);
+  scanText(source.text, add);
+  if (source.html) scanHtml(source.html);
   for (const address of source.addresses) add(registrableDomain(address));
+  for (const value of source.headerValues ?? []) scanText(value, add);
+  for (const text of source.attached?.text ?? []) scanText(text, add);
+  for (const document of source.attached?.html ?? []) scanHtml(document);
   return [...found];
 }
 
@@ -87,9 +102,9 @@ const HOST_TOKEN = new RegExp(
   'giu',
 );
 
-// Invisible characters that can sit inside a name without showing (soft hyphen, zero-width
+// Invisible characters that can sit inside a name without showing (NUL, soft hyphen, zero-width
 // space/joiners, word joiner, BOM); they would otherwise split `linda\u00ADpence.com` in two.
-const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+const INVISIBLE = /[\u0000\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 // Percent-escaped URL delimiters (`%2F`, `%3A`, `%40`, …), as in a tracking link that carries its
 // target (`?u=https%3A%2F%2Fwww.lindapence.com`): read as separators, or `2Flindapence.com` would
 // hide the name. No host name contains a '%'.
@@ -147,15 +162,18 @@ const HIDDEN_END: Record<string, RegExp> = {
 const TAG_NAME = /<(\/?)([a-z][a-z0-9]*)/iy;
 
 /**
- * The visible text of an HTML document (entities decoded) and the values of its href/src
- * attributes. A hand-written scanner rather than one regex over the document: it reads every
- * character once, so malformed or hostile HTML (`<a "` a hundred thousand times, a quote that
- * never closes) costs linear time, not quadratic. Like a browser, it drops a tag, comment or
- * script that never ends, with the rest of the document.
+ * The visible text of an HTML document (entities decoded), the values of its href/src attributes,
+ * and what is there without showing (`hidden`, entities decoded): comments, every attribute value,
+ * the content of head, title, script and style, and whatever follows a tag, comment or script that
+ * never ends (a browser drops it from view; a program reading the source does not). A hand-written
+ * scanner rather than one regex over the document: it reads every character once, so malformed or
+ * hostile HTML (`<a "` a hundred thousand times, a quote that never closes) costs linear time, not
+ * quadratic.
  */
-export function readHtml(html: string): { text: string; links: string[] } {
+export function readHtml(html: string): { text: string; links: string[]; hidden: string[] } {
   const links: string[] = [];
   const text: string[] = [];
+  const hiddenRaw: string[] = [];
   const length = html.length;
   let at = 0;
   while (at < length) {
@@ -167,7 +185,11 @@ export function readHtml(html: string): { text: string; links: string[] } {
     text.push(html.slice(at, open));
     if (html.startsWith('<!--', open)) {
       const close = html.indexOf('-->', open + 4);
-      if (close < 0) break;
+      if (close < 0) {
+        hiddenRaw.push(html.slice(open + 4));
+        break;
+      }
+      hiddenRaw.push(html.slice(open + 4, close));
       text.push(' ');
       at = close + 3;
       continue;
@@ -182,18 +204,27 @@ export function readHtml(html: string): { text: string; links: string[] } {
     const name = tag[2].toLowerCase();
     const after = readAttributes(html, TAG_NAME.lastIndex, (attribute, value) => {
       if (attribute === 'href' || attribute === 'src') links.push(decodeEntities(value));
+      hiddenRaw.push(value);
     });
-    if (after < 0) break;
+    if (after < 0) {
+      hiddenRaw.push(html.slice(TAG_NAME.lastIndex));
+      break;
+    }
     text.push(INLINE.has(name) ? '' : ' ');
     at = after;
     const hiddenEnd = tag[1] === '' ? HIDDEN_END[name] : undefined;
     if (hiddenEnd) {
       hiddenEnd.lastIndex = at;
-      if (!hiddenEnd.exec(html)) break;
+      if (!hiddenEnd.exec(html)) {
+        hiddenRaw.push(html.slice(at));
+        break;
+      }
+      // The hidden element's source (its tags included): a title, a meta content, a script's strings.
+      hiddenRaw.push(html.slice(at, hiddenEnd.lastIndex));
       at = hiddenEnd.lastIndex;
     }
   }
-  return { text: decodeEntities(text.join('')), links };
+  return { text: decodeEntities(text.join('')), links, hidden: hiddenRaw.map(decodeEntities) };
 }
 
 const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13);

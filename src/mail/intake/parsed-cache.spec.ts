@@ -6,6 +6,7 @@ const parsed = (text: string): ParsedMessage => ({
   text,
   html: '',
   addresses: [],
+  unscannable: [],
   messageId: 'abc@registrar.test',
   from: 'Registrar <noreply@registrar.test>',
   date: new Date('2026-11-25T10:00:00Z'),
