@@ -74,8 +74,8 @@ describe('authorization matrix', () => {
     const db = t.app.get(DataSource);
     const message = async (clientId: string, domain: string): Promise<string> => {
       const [row] = await db.query(
-        `INSERT INTO inbound_message ("envelopeFrom", "envelopeTo", size, stage, status, domains, "clientIds", subject)
-         VALUES ('noreply@gandi.net', '{domains@notify.artsites.test}', 3, 'decided', 'forwarded', $1, $2, 'Expiry') RETURNING id`,
+        `INSERT INTO inbound_message ("envelopeFrom", "envelopeTo", size, stage, status, decision, domains, "clientIds", subject)
+         VALUES ('noreply@gandi.net', '{domains@notify.artsites.test}', 3, 'decided', 'forwarded', 'forward', $1, $2, 'Expiry') RETURNING id`,
         [[domain], [clientId]],
       );
       await db.query(`INSERT INTO raw_message ("messageId", raw) VALUES ($1, 'x\r\n')`, [row.id]);

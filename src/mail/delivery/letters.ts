@@ -25,6 +25,8 @@ export interface NoticeRow {
   subject: string | null;
   fromHeader: string | null;
   authResults: object | null;
+  /** Every tracked domain the message names (those of other clients too). */
+  messageDomains: string[];
   rawSize: number | null;
   /** The raw bytes when they fit in one slice (RAW_SLICE_BYTES), else NULL: read with readRaw. */
   raw: Buffer | null;
@@ -104,6 +106,7 @@ export class Letters {
     if (deliveryIds.length === 0) return new Map();
     const rows = (await this.db.query(
       `SELECT d.id AS "deliveryId", m.id IS NOT NULL AS "messageFound", m.kind, m.subject, m."fromHeader", m."authResults",
+              coalesce(m.domains, '{}') AS "messageDomains",
               octet_length(r.raw) AS "rawSize", CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw,
               c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName",
               (SELECT coalesce(json_agg(json_build_object('name', dm.name, 'unicodeName', dm."unicodeName", 'registeredAt', dm."registeredAt",
@@ -158,7 +161,7 @@ export class Letters {
     };
     const to = { name: row.contactName ?? '', email: d.email };
     const common = { deliveryId: d.id, to, clientName: row.clientName!, kind: row.kind ?? 'other', domains, unverifiedSender };
-    if (d.form === 'digest') return composeDigest(this.settings, { ...common, original });
+    if (d.form === 'digest') return composeDigest(this.settings, { ...common, original: { ...original, domains: row.messageDomains } });
     // A large original is encoded into the letter as the relay reads it; a small letter is built
     // whole, so that it leaves in one socket write instead of one per MIME part (docs/benchmarks.md).
     return raw.length > RAW_SLICE_BYTES

@@ -14,6 +14,13 @@ export interface DecideInput {
   domains: TrackedDomain[];
   /** False only when verification ran in `enforce` mode and the sender is not a verified registrar. */
   senderAccepted: boolean;
+  /**
+   * With `flag`: an unverified message naming more clients than this is held, not sent to each of
+   * them (one unknown sender must not reach the whole portfolio at once). Unset: no limit.
+   */
+  unverifiedClientLimit?: number;
+  /** False when verification ran and the sender is not a verified registrar (any mode). */
+  senderVerified?: boolean;
 }
 
 export interface ClientShare {
@@ -41,6 +48,13 @@ export function decide(input: DecideInput): DecideOutcome {
   const shares = [...byClient].map(([clientId, domains]) => ({ clientId, domains: [...new Set(domains)].sort() }));
   if (shares.length === 0) {
     return { decision: 'hold', holdReason: 'unmatched', reason: 'Held: the message names no tracked domain and was not sent to a domain alias.' };
+  }
+  if (input.senderVerified === false && input.unverifiedClientLimit !== undefined && shares.length > input.unverifiedClientLimit) {
+    return {
+      decision: 'hold',
+      holdReason: 'unverified_sender',
+      reason: `Held: the sender is not verified registrar mail and the message names the domains of ${shares.length} clients (more than ${input.unverifiedClientLimit}); staff decide whom it concerns.`,
+    };
   }
   if (shares.length === 1) {
     return { decision: 'forward', share: shares[0], reason: `Forward: concerns ${shares[0].domains.join(', ')} of one client.` };

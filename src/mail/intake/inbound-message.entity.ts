@@ -5,10 +5,12 @@ export const MESSAGE_STATUSES = ['received', 'forwarded', 'held', 'released', 'd
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /**
+ * `routing_failed`: the pipeline could not decide it (it failed again and again, or the database
+ * refused what was read of it); staff are alerted and decide.
  * `unconfirmed_bounce`: mail to a bounce address that does not prove our letter failed (no DSN, a
  * DSN for another message, a delay report, an unsigned address); the delivery is left as it was.
  */
-export const HOLD_REASONS = ['unparseable', 'unmatched', 'loop', 'unverified_sender', 'no_recipient', 'unconfirmed_bounce'] as const;
+export const HOLD_REASONS = ['unparseable', 'unmatched', 'loop', 'unverified_sender', 'no_recipient', 'unconfirmed_bounce', 'routing_failed'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** The last intake stage a message has passed (DESIGN.md, "The life of an inbound message"). */

@@ -4,6 +4,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
+import { storableText } from '../../common/storable-text';
 import { JobQueue } from '../../database/job-queue';
 import { DomainsService } from '../../domains/domains.service';
 import { RegistrarsService } from '../../registrars/registrars.service';
@@ -28,6 +29,46 @@ interface RouteJob {
   verifyAttempt?: number;
 }
 
+/** A route job as the worker hands it over: how many times it has failed before. */
+interface RouteTask extends RouteJob {
+  retryCount?: number;
+}
+
+/**
+ * Routing one message failed this many times (a bug, or a value the database refuses): it is held as
+ * `routing_failed` for staff rather than retried for the rest of the hour. A failure that says the
+ * database is away is retried for as long as the queue allows (ROUTE_QUEUE).
+ */
+const HOLD_AFTER_FAILURES = 3;
+
+/** SQLSTATE classes that blame the data, not the database's state: retrying cannot help. */
+const PERMANENT_SQLSTATE = /^(?:22|23|54)/;
+
+function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** The database refused this message's data (22P05, 22021…), which will not change on a retry. */
+function isPermanent(err: unknown): boolean {
+  return PERMANENT_SQLSTATE.test(sqlState(err) ?? '');
+}
+
+/** A database error that is about the database, not one message (connection lost, shutting down…). */
+function isDatabaseAway(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state) return /^(?:08|53|57|58)/.test(state);
+  const message = err instanceof Error ? err.message : String(err);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection.*(?:closed|ended)|timeout exceeded when trying to connect/i.test(message);
+}
+
+interface RouteFailure {
+  id: string;
+  error: unknown;
+  retryCount: number;
+}
+
 /** A message after stages 3–4: its result already (unparseable), or what matching needs. */
 interface Examined {
   id: string;
@@ -36,6 +77,8 @@ interface Examined {
   candidates?: string[];
   loop?: LoopReason;
   senderAccepted?: boolean;
+  /** False when verification ran and did not verify the sender (any mode but `off`). */
+  senderVerified?: boolean;
   authResults?: object | null;
 }
 
@@ -56,7 +99,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
     await this.jobs.define(ROUTE_QUEUE);
     // Several loops, so that one batch's parsing overlaps another's database round trips;
     // recordDecisions decides each message once whichever loop (or instance) runs its job.
-    await this.jobs.workBatches<RouteJob>(ROUTE_QUEUE.name, (jobs) => this.routeMany(jobs.map((j) => j.data)), {
+    await this.jobs.workBatches<RouteJob>(ROUTE_QUEUE.name, (jobs) => this.routeMany(jobs.map((j) => ({ ...j.data, retryCount: j.retryCount }))), {
       batchSize: 8,
       workers: ROUTE_WORKERS,
     });
@@ -74,38 +117,119 @@ export class IntakePipeline implements OnApplicationBootstrap {
 
   /**
    * Routes a batch of stored messages: their rows and bytes in one query, parse and verify each,
-   * the tracked domains of all of them in one query, and every decision in one statement.
+   * the tracked domains of all of them in one query, and every decision in one statement. One bad
+   * message never stalls the others: a message whose stages throw is set aside, and when the batch's
+   * write fails its messages are written one by one, so only the one at fault is left over. That
+   * one is retried, or held as `routing_failed` (with a staff alert) once retrying cannot help.
    */
-  async routeMany(jobs: RouteJob[]): Promise<void> {
+  async routeMany(jobs: RouteTask[]): Promise<void> {
     const stored = await this.messages.loadManyForRouting(jobs.map((j) => j.messageId));
-    const examined = await Promise.all(jobs.map((job) => this.examine(job, stored.get(job.messageId))));
-    const waiting = examined.filter((e): e is Examined => e !== undefined);
-    if (waiting.length === 0) return;
-
-    // Stage 5 for the whole batch: the alias each was sent to, then every domain it names.
-    const all = new Set(waiting.flatMap((e) => e.candidates ?? []));
-    const tracked = all.size ? await this.domains.findByAsciiNames([...all]) : [];
-    const decisions = waiting.map(({ id, result, candidates, mail, loop, senderAccepted, authResults }) => {
-      if (result) return { id, result };
-      const names = new Set(candidates);
-      const matched = tracked.filter((d) => names.has(d.name)).map((d) => ({ name: d.name, clientId: d.clientId }));
-      const outcome = decide({ loop, domains: matched, senderAccepted: senderAccepted! });
-      this.logger.debug(`${id}: ${outcome.reason}`);
-      return {
-        id,
-        result: {
-          subject: mail!.subject || null,
-          from: mail!.from,
-          kind: classify(mail!.subject, mail!.text).kind,
-          matched,
-          authResults: authResults ?? null,
-          noticeFor: loop ? [] : matched.map((d) => d.name),
-          outcome,
-        } satisfies RoutingResult,
-      };
+    const failures: RouteFailure[] = [];
+    const waiting: Examined[] = [];
+    const settled = await Promise.allSettled(jobs.map((job) => this.examine(job, stored.get(job.messageId))));
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') failures.push({ id: jobs[i].messageId, error: outcome.reason, retryCount: jobs[i].retryCount ?? 0 });
+      else if (outcome.value) waiting.push(outcome.value);
     });
-    await this.messages.recordDecisions(decisions);
-    if (decisions.some((d) => d.result.outcome.decision !== 'hold')) this.jobs.nudge(DELIVER_QUEUE.name);
+    if (failures.some((f) => isDatabaseAway(f.error))) throw failures.find((f) => isDatabaseAway(f.error))!.error;
+
+    if (waiting.length > 0) {
+      // Stage 5 for the whole batch: the alias each was sent to, then every domain it names.
+      const all = new Set(waiting.flatMap((e) => e.candidates ?? []));
+      const tracked = all.size ? await this.domains.findByAsciiNames([...all]) : [];
+      const decisions = waiting.map((examined) => ({ id: examined.id, result: examined.result ?? this.result(examined, tracked) }));
+      const written = await this.record(decisions, jobs, failures);
+      if (written.some((d) => d.result.outcome.decision !== 'hold')) this.jobs.nudge(DELIVER_QUEUE.name);
+    }
+    await this.settleFailures(failures);
+  }
+
+  /** Stages 5–7 for one examined message: its tracked domains, kind and decision. */
+  private result(examined: Examined, tracked: { name: string; clientId: string }[]): RoutingResult {
+    const { id, candidates, mail, loop, senderAccepted, senderVerified, authResults } = examined;
+    const names = new Set(candidates);
+    const matched = tracked.filter((d) => names.has(d.name)).map((d) => ({ name: d.name, clientId: d.clientId }));
+    const outcome = decide({
+      loop,
+      domains: matched,
+      senderAccepted: senderAccepted!,
+      senderVerified,
+      unverifiedClientLimit: this.config.maxClientsPerUnverified,
+    });
+    this.logger.debug(`${id}: ${outcome.reason}`);
+    return {
+      subject: mail!.subject || null,
+      from: mail!.from,
+      kind: classify(mail!.subject, mail!.text).kind,
+      matched,
+      authResults: authResults ?? null,
+      noticeFor: loop ? [] : matched.map((d) => d.name),
+      outcome,
+    };
+  }
+
+  /**
+   * Writes the decisions in one statement; if that fails, one by one, adding each message that still
+   * fails to `failures`. Returns the decisions written.
+   */
+  private async record(decisions: { id: string; result: RoutingResult }[], jobs: RouteTask[], failures: RouteFailure[]) {
+    try {
+      await this.messages.recordDecisions(decisions);
+      return decisions;
+    } catch (err) {
+      if (isDatabaseAway(err)) throw err;
+      if (decisions.length === 1) {
+        failures.push({ id: decisions[0].id, error: err, retryCount: jobs.find((j) => j.messageId === decisions[0].id)?.retryCount ?? 0 });
+        return [];
+      }
+      this.logger.warn(`A batch of ${decisions.length} decisions could not be written (${String(err)}); writing them one by one.`);
+    }
+    const written: typeof decisions = [];
+    for (const decision of decisions) {
+      try {
+        await this.messages.recordDecisions([decision]);
+        written.push(decision);
+      } catch (err) {
+        if (isDatabaseAway(err)) throw err;
+        failures.push({ id: decision.id, error: err, retryCount: jobs.find((j) => j.messageId === decision.id)?.retryCount ?? 0 });
+      }
+    }
+    return written;
+  }
+
+  /**
+   * Messages whose routing failed: held as `routing_failed` (a staff alert comes with the hold) when
+   * the cause is in the message or the failures repeat; otherwise thrown, so that the job is retried.
+   */
+  private async settleFailures(failures: RouteFailure[]): Promise<void> {
+    const retry: RouteFailure[] = [];
+    for (const failure of failures) {
+      if (!isPermanent(failure.error) && failure.retryCount + 1 < HOLD_AFTER_FAILURES) {
+        retry.push(failure);
+        continue;
+      }
+      const cause = storableText(failure.error instanceof Error ? failure.error.message : String(failure.error)).slice(0, 300);
+      this.logger.error(`${failure.id}: routing failed (${cause}); holding it for staff.`);
+      // Nothing of what was parsed is written: it may be what the database refused.
+      await this.messages.recordDecisions([
+        {
+          id: failure.id,
+          result: {
+            subject: null,
+            from: null,
+            kind: null,
+            matched: [],
+            authResults: null,
+            noticeFor: [],
+            outcome: { decision: 'hold', holdReason: 'routing_failed', reason: `Held: routing failed and was not retried further (${cause}).` },
+          },
+        },
+      ]);
+    }
+    if (retry.length > 0) {
+      const [first] = retry;
+      throw new Error(`Routing failed for ${retry.map((f) => f.id).join(', ')}; retrying: ${first.error instanceof Error ? first.error.message : String(first.error)}`);
+    }
   }
 
   /**
@@ -160,6 +284,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
       candidates: [...new Set([...aliasDomains(message.envelopeTo, this.config.mailDomain), ...extractCandidates(mail)])],
       loop: loopReason(mail.headers),
       senderAccepted: verification.mode !== 'enforce' || verification.verified === true,
+      senderVerified: verification.mode === 'off' ? undefined : verification.verified === true,
       authResults: verification.results,
     };
   }

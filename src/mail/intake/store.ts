@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { storableText } from '../../common/storable-text';
 import { MetricsService } from '../../metrics/metrics.service';
 import { rawMessageId } from './parse';
 import { ROUTE_QUEUE } from './queues';
@@ -42,7 +43,17 @@ export class MessageStore {
   private async commit(envelope: Envelope, raw: Buffer): Promise<Stored> {
     const rows: { stored_id: string; is_duplicate: boolean }[] = await this.db.query(
       'SELECT stored_id, is_duplicate FROM aster_store_message($1, $2, $3, $4, $5, $6, $7)',
-      [envelope.from, envelope.to, envelope.remoteAddress, envelope.helo?.slice(0, 255) ?? null, rawMessageId(raw), raw, ROUTE_QUEUE.name],
+      // What the sender wrote may hold a NUL, which PostgreSQL cannot store: a permanent cause must
+      // never become a 451 on every try.
+      [
+        storableText(envelope.from),
+        envelope.to.map(storableText),
+        envelope.remoteAddress,
+        envelope.helo === null ? null : storableText(envelope.helo).slice(0, 255),
+        rawMessageId(raw),
+        raw,
+        ROUTE_QUEUE.name,
+      ],
     );
     return { id: rows[0].stored_id, duplicate: rows[0].is_duplicate };
   }

@@ -7,6 +7,7 @@ import { AuditService } from '../../audit/audit.service';
 import { clientScope, type Actor } from '../../auth/actor';
 import { ConflictError, InvalidError, NotFoundError } from '../../common/errors';
 import { page, type Page } from '../../common/page';
+import { storableJson } from '../../common/storable-text';
 import { toAsciiHost } from '../../domains/domain-name';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
@@ -108,7 +109,8 @@ export class MessagesService {
        )
        SELECT (SELECT count(*) FROM decided WHERE status IS NOT NULL) AS decided, (SELECT count(*) FROM noticed) AS noticed`,
       [
-        JSON.stringify(rows),
+        // A parsed value PostgreSQL cannot store (a NUL from an encoded Subject) must not fail the batch.
+        storableJson(rows),
         DELIVER_QUEUE.name,
         this.config.staffEmail ? STAFF_ALERT_QUEUE.name : null,
         STAFF_ALERT_INTERVAL_SECONDS,
@@ -239,8 +241,25 @@ export class MessagesService {
     };
   }
 
+  /**
+   * The original bytes. Staff read any message; a client token only one that was forwarded whole to
+   * its client and to no one else: a digest's original, a held message, or one released to several
+   * clients may name other clients' domains (in an attachment it could not read, among others).
+   */
   async raw(id: string, actor: Actor): Promise<Buffer> {
     await this.findVisible(id, actor);
+    const scope = clientScope(actor);
+    if (scope) {
+      const [whole] = (await this.db.query(
+        `SELECT m.status IN ('forwarded', 'released')
+                AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d."inboundMessageId" = m.id AND d.form = 'digest')
+                AND (m.decision = 'forward'
+                     OR EXISTS (SELECT 1 FROM delivery d WHERE d."inboundMessageId" = m.id AND d.form = 'forward' AND d."clientId" = $2::uuid)) AS ok
+           FROM inbound_message m WHERE m.id = $1::uuid`,
+        [id, scope],
+      )) as { ok: boolean }[];
+      if (whole?.ok !== true) throw new NotFoundError('Message', id);
+    }
     const raw = await readRaw(this.db, id);
     if (!raw) throw new NotFoundError('Message', id);
     return raw;

@@ -65,7 +65,11 @@ export interface DigestInput {
   kind: NoticeKind;
   /** Only this client's domains. */
   domains: NoticeDomain[];
-  original: { messageId: string | null; date: Date | null; from: string | null; text: string };
+  /**
+   * What the digest may read of the original: `from` is never shown; `domains` are all the tracked
+   * domains the message names (the reader's and other clients').
+   */
+  original: { messageId: string | null; date: Date | null; from: string | null; text: string; domains: string[] };
   unverifiedSender: boolean;
 }
 

@@ -44,6 +44,7 @@ function input(overrides: Partial<DigestInput> = {}): DigestInput {
       // A display name is the registrar's free text, and may name anything.
       from: 'Namecheap re omarhaddad.eu <expiry@namecheap.test>',
       text: BULK_TEXT,
+      domains: ['lindapence.com', 'omarhaddad.eu', 'ninaokafor.com'],
     },
     unverifiedSender: false,
     ...overrides,
@@ -76,7 +77,9 @@ describe('composeDigest: privacy', () => {
     const mail = await parse(await composeDigest(SETTINGS, input()));
     expect(flat(mail.text)).toContain(DIGEST_WHY_SUMMARY);
     expect(visible(htmlOf(mail))).toContain(escapeHtml(DIGEST_WHY_SUMMARY));
-    expect(flat(mail.text)).toContain('sent by expiry@namecheap.test on 18 November 2026, 11:30 UTC');
+    expect(flat(mail.text)).toContain('The registrar\'s message was sent on 18 November 2026, 11:30 UTC.');
+    // Not who sent it: a sender such as hostmaster@<another client's domain> names that domain.
+    expect(flat(mail.text)).not.toContain('expiry@namecheap.test');
   });
 
   it('lists the dates on the client\'s own lines and the general ones, not those of other clients\' lines', async () => {
@@ -105,6 +108,24 @@ describe('composeDigest: headers', () => {
     expect(mail.inReplyTo).toBe('<5f48580ab11d1d01.e4386e8b@mail.namecheap.test>');
     expect(addresses(mail.replyTo)).toEqual([{ name: '', address: 'support@artsites.test' }]);
     expect(mail.messageId).toBe(noticeMessageId(DELIVERY, 'notify.artsites.test'));
+  });
+
+  it.each([
+    ['a host of another client\'s domain', '<ticket-4411@mail.omarhaddad.eu>'],
+    ['another client\'s domain', '<a1b2.omarhaddad.eu@registrar.test>'],
+  ])('carries no References or In-Reply-To when the original Message-ID names %s', async (_case, messageId) => {
+    const message = await composeDigest(SETTINGS, input({ original: { ...input().original, messageId } }));
+    const names = headerLines(message).map((l) => l.split(':')[0].toLowerCase());
+    expect(names).not.toContain('references');
+    expect(names).not.toContain('in-reply-to');
+    expect(message.toString('latin1')).not.toContain('omarhaddad');
+  });
+
+  it('keeps a Message-ID that names the reader\'s own domain or none of a client', async () => {
+    for (const messageId of ['<x@lindapence.com>', '<x@mail.namecheap.test>']) {
+      const mail = await parse(await composeDigest(SETTINGS, input({ original: { ...input().original, messageId } })));
+      expect(mail.references).toBe(messageId);
+    }
   });
 
   it('has no Reply-To without STAFF_EMAIL, and no References without an original Message-ID', async () => {

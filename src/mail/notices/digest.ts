@@ -1,10 +1,13 @@
 // The privacy digest (DESIGN.md, stage 7): what a client gets when a registrar's message concerns
 // the domains of several clients. It names only this client's domains, explains the kind of notice
 // and lists the dates found, and carries nothing of the original that could name another client's
-// domain: not its subject, not its text, not an attachment. What it does carry of the original is
-// the Message-ID (in References, so threads and loop checks work), the sender's address and the
-// date it was sent, and dates with labels from a fixed vocabulary (see dates.ts).
+// domain: not its subject, not its text, not an attachment, not the sender's address (a sender such
+// as hostmaster@<another client's domain> names it). What it does carry of the original is the date
+// it was sent, dates with labels from a fixed vocabulary (see dates.ts), and its Message-ID in
+// References and In-Reply-To (so threads and loop checks work) unless that names a domain of
+// another client (`<ticket-7@mail.harborlane.org>`): then the digest carries none.
 import type { DigestInput, NoticeSettings } from './compose';
+import { extractCandidates } from '../intake/match';
 import { composeLetter } from './letter';
 import { datesNearDomains, formatDate, formatDateTime } from './dates';
 import { EXPLANATIONS } from './explanations';
@@ -19,13 +22,17 @@ export function digestSubject(input: Pick<DigestInput, 'domains' | 'kind'>): str
   return `[${first.unicodeName || first.name}${more}] ${EXPLANATIONS[input.kind].headline}`;
 }
 
-/** Only the address of the sender: a display name is free text the registrar chose. */
-function senderAddress(from: string | null): string | undefined {
-  if (!from) return undefined;
-  const bracketed = /<([^<>\s]+@[^<>\s]+)>/.exec(from);
-  if (bracketed) return bracketed[1];
-  const bare = /^\s*([^\s<>@"]+@[^\s<>@"]+)\s*$/.exec(from);
-  return bare?.[1];
+/**
+ * The original's Message-ID for References and In-Reply-To, or null when it names a tracked domain
+ * that is not the reader's (the right-hand side of a Message-ID is often a host name).
+ */
+export function digestThreadId(input: Pick<DigestInput, 'domains' | 'original'>): string | null {
+  const id = input.original.messageId;
+  if (!id) return null;
+  const own = new Set(input.domains.map((d) => d.name));
+  const others = new Set(input.original.domains.filter((name) => !own.has(name)));
+  const named = extractCandidates({ subject: '', text: id, html: '', addresses: [] });
+  return named.some((name) => others.has(name)) ? null : id;
 }
 
 export const DIGEST_NO_DATES = 'The registrar\'s message gives no dates for your domains.';
@@ -49,13 +56,8 @@ ${dates.map((d) => html`<li style="margin:0 0 6px;">${d.label}: <strong>${format
 }
 
 function aboutOriginal(input: DigestInput): Section {
-  const sender = senderAddress(input.original.from);
   const sent = input.original.date ? formatDateTime(input.original.date) : undefined;
-  const line =
-    sender && sent ? `The registrar's message was sent by ${sender} on ${sent}.`
-    : sender ? `The registrar's message was sent by ${sender}.`
-    : sent ? `The registrar's message was sent on ${sent}.`
-    : undefined;
+  const line = sent ? `The registrar's message was sent on ${sent}.` : undefined;
   return paragraphs('Why you get a summary', [DIGEST_WHY_SUMMARY, ...(line ? [line] : []), DIGEST_ASK]);
 }
 
@@ -77,7 +79,7 @@ export async function composeDigest(settings: NoticeSettings, input: DigestInput
     id: input.deliveryId,
     // Aster wrote this summary; it forwards nothing (RFC 3834 §5).
     autoSubmitted: 'auto-generated',
-    inReplyTo: input.original.messageId,
+    inReplyTo: digestThreadId(input),
     html: page(subject, kicker, sections.map((s) => s.html), foot.html),
     text: plainText(kicker, sections.map((s) => s.text), foot.text),
   });

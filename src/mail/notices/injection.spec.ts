@@ -27,7 +27,7 @@ async function compose(letter: 'forward' | 'digest' | 'welcome', field: Field, v
   };
   const common = { deliveryId: 'd-1', to, clientName, kind: 'transfer_request' as const, domains: [domain], unverifiedSender: true };
   if (letter === 'forward') return composeForward(SETTINGS, { ...common, original });
-  if (letter === 'digest') return composeDigest(SETTINGS, { ...common, original });
+  if (letter === 'digest') return composeDigest(SETTINGS, { ...common, original: { ...original, domains: ['lindapence.com'] } });
   return composeWelcome(SETTINGS, { letterId: 'w-1', to, clientName, domains: [{ ...domain, noticeAddress: 'lindapence.com@notify.artsites.test' }], guidanceIndexUrl: 'https://domains.artsites.test/guide' });
 }
 
