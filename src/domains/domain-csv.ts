@@ -1,5 +1,6 @@
 // The CSV form of the domain list: reading an import file into rows (header, quoting, BOM, CRLF
-// handled by csv-parse) and writing the export, which has the same columns so it imports back.
+// handled by csv-parse) and writing the export, which has the same columns so it imports back,
+// with no cell a spreadsheet would run as a formula.
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { InvalidError } from '../common/errors';
@@ -17,6 +18,31 @@ export interface CsvRow {
   values: Partial<Record<CsvColumn, string>>;
   /** Set when the row cannot be read as a whole (more cells than the header has columns). */
   problem?: string;
+}
+
+/**
+ * CSV injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with `=`, `+`, `-`,
+ * `@`, a tab or a carriage return as a formula (`=HYPERLINK(...)` in a client's name), and Excel
+ * does the same with the full-width `＝＋－＠` in some locales. The export writes such a cell with a
+ * `'` in front, which spreadsheets show as text; the import takes it off again, so that an export
+ * imports back unchanged. For that to hold for every value, one that itself starts with `'`s and
+ * then one of those characters (`'=x`) gets one more `'` too (`''=x`): the export adds a `'` to
+ * each value matching FORMULA, the import removes one from each cell matching ESCAPED_FORMULA, and
+ * a value of any other form (`'Gandi`) passes both ways untouched. Every column gets the same rule;
+ * the export has no numeric column (a negative number would be quoted as text like any other
+ * `-` cell, and imported back the same).
+ */
+const FORMULA = /^'*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** A value as an export cell: a `'` in front of one a spreadsheet would run. */
+export function escapeFormula(value: string): string {
+  return FORMULA.test(value) ? `'${value}` : value;
+}
+
+/** An import cell as the value it stands for: the export's `'` taken off. */
+export function unescapeFormula(cell: string): string {
+  return ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell;
 }
 
 const BY_LOWER_CASE = new Map<string, CsvColumn>(CSV_COLUMNS.map((c) => [c.toLowerCase(), c]));
@@ -47,7 +73,7 @@ export function readDomainCsv(body: unknown): CsvRow[] {
   return data.map((cells, index) => {
     const row: CsvRow = { row: index + 1, values: {} };
     columns.forEach((column, i) => {
-      row.values[column] = cells[i] ?? '';
+      row.values[column] = unescapeFormula(cells[i] ?? '');
     });
     const extra = cells.slice(columns.length).filter((c) => c !== '');
     if (extra.length > 0) {
@@ -76,7 +102,8 @@ function readHeader(header: string[]): CsvColumn[] {
 
 export type CsvRecord = Record<CsvColumn, string>;
 
-/** The export: a header line, then one line per record. */
+/** The export: a header line, then one line per record, no cell a formula. */
 export function writeDomainCsv(records: CsvRecord[]): string {
-  return stringify(records, { header: true, columns: [...CSV_COLUMNS] });
+  const cells = records.map((r) => Object.fromEntries(CSV_COLUMNS.map((c) => [c, escapeFormula(r[c])])));
+  return stringify(cells, { header: true, columns: [...CSV_COLUMNS] });
 }

@@ -46,7 +46,9 @@ export class DomainsController {
   @Header('Content-Disposition', 'attachment; filename="domains.csv"')
   @ApiOperation({
     summary: 'All domains as CSV',
-    description: `Columns ${CSV_COLUMNS.join(',')}; client by name, statuses space-separated, dates ISO 8601. Imports back unchanged.`,
+    description:
+      `Columns ${CSV_COLUMNS.join(',')}; client by name, statuses space-separated, dates ISO 8601. A cell that would start ` +
+      "with `=`, `+`, `-`, `@`, a tab or a carriage return (a spreadsheet formula) gets a `'` in front. Imports back unchanged.",
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The CSV file', schema: { type: 'string', example: IMPORT_EXAMPLE } })
@@ -62,7 +64,8 @@ export class DomainsController {
     summary: 'Create or update domains from CSV',
     description:
       `Header \`${CSV_COLUMNS.join(',')}\` (only \`name\` is required; \`client\` is a client id or exact name, any case; ` +
-      'statuses separated by spaces, `;` or `|`). An existing domain is updated from the non-empty cells of its row. ' +
+      'statuses separated by spaces, `;` or `|`). A `\'` the export put before a formula character is taken off. ' +
+      'An existing domain is updated from the non-empty cells of its row. ' +
       `At most ${MAX_IMPORT_ROWS} rows. A bad row is reported and skipped, unless \`atomic=true\`, when any bad row ` +
       'rolls back all of them. `dryRun=true` checks and reports without writing.',
   })
