@@ -1,5 +1,20 @@
 // The pure core of the classify stage: what kind of notice a registrar message is, decided by a
-// table of rules that a reviewer can read top to bottom.
+// table of rules that a reviewer can read top to bottom (its phrases in other languages are in
+// notice-vocabulary.ts), and whether it is a scam imitating one (signals in scam-signals.ts).
+import { registrableDomain, toAsciiHost } from '../../domains/domain-name';
+import { readHtml } from './match';
+import { NOTICE_VOCABULARY } from './notice-vocabulary';
+import {
+  ABUSED_TLDS,
+  FREE_MAIL_DOMAINS,
+  OFFICIAL_SOUNDING_SENDER,
+  PAYMENT_PHRASES,
+  REGISTRAR_BRANDS,
+  REGISTRY_SENDER_DOMAINS,
+  SCAM_PHRASES,
+  SUSPICION_THRESHOLD,
+  THREAT_PHRASES,
+} from './scam-signals';
 
 export const NOTICE_KINDS = [
   'transfer_request',
@@ -18,9 +33,9 @@ export const NOTICE_KINDS = [
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
-export interface Classification {
+/** The old reading: the kind, and the id of the rule that decided (or 'none', or 'suspicious'). */
+export interface KindReading {
   kind: NoticeKind;
-  /** The id of the rule that decided, or 'none'. */
   rule: string;
 }
 
@@ -69,7 +84,7 @@ export interface NoticeRule {
  * Patterns use `(?!\p{L})` rather than `\b` after a word that may end in an accented letter (and
  * `(?<!\p{L})` before one that may start with one), because `\b` knows only ASCII letters.
  */
-export const NOTICE_RULES: readonly NoticeRule[] = [
+const BASE_RULES: readonly NoticeRule[] = [
   {
     // A domain taken out of service: mostly the ICANN WHOIS-accuracy suspension (RAA 2013, WHOIS
     // Accuracy Program Specification §4) after an unanswered verification request; abuse too.
@@ -403,18 +418,369 @@ export function normaliseText(text: string): string {
 
 const anyMatch = (patterns: RegExp[] | undefined, value: string) => !!patterns && patterns.some((pattern) => pattern.test(value));
 
-/** The kind of notice a registrar message is, and the rule that said so. */
-export function classify(subject: string, text: string): Classification {
-  const cleanSubject = normaliseSubject(subject ?? '');
-  const cleanText = normaliseText(text ?? '');
-  const andText = (rule: NoticeRule) => !rule.andText || rule.andText.some((pattern) => pattern.test(cleanText));
+/** A phrase of the vocabulary or the scam signals as a pattern: case-insensitive, letter-bounded. */
+export function phrasePattern(source: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`, 'iu');
+}
+
+/**
+ * The rule table as classify reads it: each hand-written rule above with the phrases of every
+ * language from notice-vocabulary.ts added to its subject and body patterns.
+ */
+export const NOTICE_RULES: readonly NoticeRule[] = BASE_RULES.map((rule) => {
+  const languages = Object.values(NOTICE_VOCABULARY[rule.id] ?? {});
+  const subject = languages.flatMap((list) => list.subject ?? []).map(phrasePattern);
+  const text = languages.flatMap((list) => list.text ?? []).map(phrasePattern);
+  return { ...rule, subject: [...(rule.subject ?? []), ...subject], text: [...(rule.text ?? []), ...text] };
+});
+
+/** What the classifier reads of a message: its parsed parts, and what Aster knows of its registrars. */
+export interface NoticeReading {
+  subject: string;
+  text: string;
+  html?: string;
+  /** The From header as text ("Gandi" <noreply@gandi.net>), or null. */
+  from: string | null;
+  fromAddress?: string | null;
+  /** The hrefs of its links; read from the HTML when not given. */
+  links?: string[];
+  /** The registrars on file for the matched domains (may be empty: unknown). */
+  registrarOfRecord?: { name: string; senderDomains: string[] }[];
+  /** Every registrar's sender domains on file. */
+  knownRegistrarDomains?: string[];
+  /** The sender's domain passed DMARC/DKIM/SPF alignment (verify stage). */
+  senderVerified?: boolean;
+  /** "Today" for dates in the message; the time of classifying when not given. */
+  today?: Date;
+}
+
+export interface Classification {
+  kind: NoticeKind;
+  /** How sure the classifier is of `kind`, 0–1; below KIND_CONFIDENCE_THRESHOLD say "could not tell". */
+  confidence: number;
+  /** The phrases and signals that decided, short and human-readable. */
+  evidence: string[];
+  /** Why the message is a scam or phishing, in sentences for the client; null when nothing is. */
+  suspicious: { reasons: string[] } | null;
+  /** The id of the rule that decided: a rule id, 'structure:…', 'suspicious' or 'none'. */
+  rule: string;
+}
+
+/** Below this, the forwarded copy says plainly that Aster could not tell what the message is. */
+export const KIND_CONFIDENCE_THRESHOLD = 0.5;
+
+// How sure a decision is, by what made it (see decideKind).
+const CONFIDENCE = {
+  subjectAndBody: 0.95,
+  subjectOnly: 0.85,
+  subjectAgainstBody: 0.7,
+  bodyOnly: 0.75,
+  bodyAmbiguous: 0.6,
+  structureOnly: 0.6,
+  nothing: 0.3,
+  bounce: 0.9,
+} as const;
+
+interface Hit {
+  rule: NoticeRule;
+  quote: string;
+}
+
+const quote = (text: string) => {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > 70 ? `${one.slice(0, 67)}…` : one;
+};
+
+function firstMatch(patterns: readonly RegExp[] | undefined, value: string): string | undefined {
+  for (const pattern of patterns ?? []) {
+    const match = pattern.exec(value);
+    if (match) return match[0];
+  }
+  return undefined;
+}
+
+function subjectHit(subject: string, text: string): Hit | undefined {
   for (const rule of NOTICE_RULES) {
-    if (anyMatch(rule.subject, cleanSubject) && !anyMatch(rule.subjectUnless, cleanSubject) && andText(rule)) {
-      return { kind: rule.kind, rule: rule.id };
+    const found = firstMatch(rule.subject, subject);
+    if (found === undefined || firstMatch(rule.subjectUnless, subject) !== undefined) continue;
+    if (rule.andText && firstMatch(rule.andText, text) === undefined) continue;
+    return { rule, quote: found };
+  }
+  return undefined;
+}
+
+function bodyHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const rule of NOTICE_RULES) {
+    const found = firstMatch(rule.text, text);
+    if (found === undefined || (rule.andText && firstMatch(rule.andText, text) === undefined)) continue;
+    hits.push({ rule, quote: found });
+  }
+  return hits;
+}
+
+/*
+ * Structure: markers of a known form that say what a message is whatever its wording. The ICANN
+ * Form of Authorization (transfer request), the Expired Registration Recovery Policy (expiry
+ * notices), the Whois Data Reminder Policy, a delivery status notification (a bounce, not a
+ * notice), and a code-like token right after "code", "password" or "AuthInfo" (the code itself).
+ */
+interface StructureSignal {
+  id: string;
+  evidence: string;
+  kind: NoticeKind;
+  test: (subject: string, text: string) => boolean;
+}
+
+const CODE_WORD =
+  /(?<![\p{L}\p{N}])(auth(?:ori[sz]ation)?[ -]?(?:code|info)|authinfo|auth-?code|epp[ -]?(?:code|key)|transfer (?:code|key)|verhuistoken|token|heslo|password|passwort|mot de passe|contraseña|wachtwoord|code|código|codice|kód|kod)(?![\p{L}\p{N}])[^:.\n]{0,40}?(?::|\bis\b|\bje\b|\blautet\b|\best\b|\bes\b|\bè\b|\bjest\b|\bär\b|\ber\b)\s*["'“„]?([^\s"'”<>]{6,64})/giu;
+
+/** A code-like token after "code/password/AuthInfo": letters and digits or symbols, not a URL or a date. */
+export function codeToken(text: string): { word: string; token: string } | undefined {
+  for (const match of text.matchAll(CODE_WORD)) {
+    const token = match[2].replace(/[.,;)]+$/, '');
+    if (token.length < 6 || /^https?:|www\.|@/i.test(token) || /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/.test(token)) continue;
+    const hasDigit = /\d/.test(token);
+    const hasLetter = /\p{L}/u.test(token);
+    const hasSymbol = /[^\p{L}\p{N}]/u.test(token);
+    if ((hasDigit && hasLetter) || (hasSymbol && (hasDigit || hasLetter) && !/^\p{L}+[.-]\p{L}+$/u.test(token))) return { word: match[1], token };
+  }
+  return undefined;
+}
+
+export const STRUCTURE_SIGNALS: readonly StructureSignal[] = [
+  {
+    id: 'dsn',
+    evidence: 'structure: delivery status notification (a bounce)',
+    kind: 'other',
+    test: (subject) => /^(undeliver(ed|able)|delivery status notification|mail delivery (failed|failure|subsystem)|returned mail|non[- ]delivery|unzustellbar|non remis|no entregado)/i.test(subject),
+  },
+  { id: 'foa', evidence: 'structure: FOA (ICANN Form of Authorization)', kind: 'transfer_request', test: (_s, text) => /\b(form of authori[sz]ation|initial authori[sz]ation for registrar transfer)\b|\bFOA\b/i.test(text) },
+  { id: 'wdrp', evidence: 'structure: WDRP (Whois Data Reminder Policy)', kind: 'whois_data_reminder', test: (s, text) => /\bWDRP\b|whois data reminder policy/i.test(`${s} ${text}`) },
+  { id: 'errp', evidence: 'structure: ERRP (Expired Registration Recovery Policy)', kind: 'expiry_reminder', test: (s, text) => /\bERRP\b|expired registration recovery policy/i.test(`${s} ${text}`) },
+  { id: 'code', evidence: '', kind: 'auth_code', test: (_s, text) => codeToken(text) !== undefined },
+];
+
+const MONTHS: Record<string, number> = {
+  jan: 0, january: 0, feb: 1, february: 1, mar: 2, march: 2, apr: 3, april: 3, may: 4, jun: 5, june: 5, jul: 6, july: 6, aug: 7, august: 7,
+  sep: 8, sept: 8, september: 8, oct: 9, october: 9, nov: 10, november: 10, dec: 11, december: 11,
+};
+
+/** Dates written in the body (ISO, d.m.y, d/m/y, "December 2, 2026", "2 December 2026"). */
+export function datesIn(text: string): Date[] {
+  const out: Date[] = [];
+  const push = (y: number, m: number, d: number) => {
+    if (y >= 1990 && y <= 2100 && m >= 0 && m < 12 && d >= 1 && d <= 31) out.push(new Date(Date.UTC(y, m, d)));
+  };
+  for (const m of text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) push(+m[1], +m[2] - 1, +m[3]);
+  for (const m of text.matchAll(/\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b/g)) push(+m[3], +m[2] - 1, +m[1]);
+  for (const m of text.matchAll(/\b([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})\b/g)) if (m[1].toLowerCase() in MONTHS) push(+m[3], MONTHS[m[1].toLowerCase()], +m[2]);
+  for (const m of text.matchAll(/\b(\d{1,2}) ([A-Za-z]{3,9})\.? (\d{4})\b/g)) if (m[2].toLowerCase() in MONTHS) push(+m[3], MONTHS[m[2].toLowerCase()], +m[1]);
+  return out;
+}
+
+/** The kind, how sure, and why: the rule table on the subject, then on the body, then structure. */
+function decideKind(subject: string, text: string, today: Date): Omit<Classification, 'suspicious'> {
+  const evidence: string[] = [];
+  const structures = STRUCTURE_SIGNALS.filter((signal) => signal.test(subject, text));
+  for (const signal of structures) {
+    if (signal.id === 'code') {
+      const code = codeToken(text)!;
+      evidence.push(`structure: code-like token after "${code.word}"`);
+    } else evidence.push(signal.evidence);
+  }
+  const dates = datesIn(text);
+  if (dates.length > 0) {
+    const before = dates.filter((date) => date.getTime() < today.getTime()).length;
+    evidence.push(before === dates.length ? 'dates: all before today' : before === 0 ? 'dates: all after today' : 'dates: before and after today');
+  }
+  const bounce = structures.find((signal) => signal.id === 'dsn');
+  if (bounce) return { kind: 'other', confidence: CONFIDENCE.bounce, evidence, rule: 'structure:dsn' };
+
+  const fromSubject = subjectHit(subject, text);
+  const fromBody = bodyHits(text);
+  const bodyKinds = new Set(fromBody.map((hit) => hit.rule.kind));
+  if (fromSubject) {
+    let { rule } = fromSubject;
+    evidence.unshift(`subject: "${quote(fromSubject.quote)}"`);
+    // "Hinweis zum Ablauf", "Expiration notice": an expiry subject whose body says it has expired.
+    if (rule.kind === 'expiry_reminder' && bodyKinds.has('expired') && !bodyKinds.has('expiry_reminder')) {
+      const expired = fromBody.find((hit) => hit.rule.kind === 'expired')!;
+      evidence.splice(1, 0, `body: "${quote(expired.quote)}"`);
+      return { kind: 'expired', confidence: CONFIDENCE.subjectAgainstBody, evidence, rule: expired.rule.id };
+    }
+    const agreeing = fromBody.find((hit) => hit.rule.kind === rule.kind);
+    if (agreeing) evidence.splice(1, 0, `body: "${quote(agreeing.quote)}"`);
+    const structureAgrees = structures.some((signal) => signal.kind === rule.kind);
+    const confidence = agreeing || structureAgrees ? CONFIDENCE.subjectAndBody : fromBody.length > 0 ? CONFIDENCE.subjectAgainstBody : CONFIDENCE.subjectOnly;
+    return { kind: rule.kind, confidence, evidence, rule: rule.id };
+  }
+  if (fromBody.length > 0) {
+    const [first] = fromBody;
+    evidence.unshift(`body: "${quote(first.quote)}"`);
+    const structureAgrees = structures.some((signal) => signal.kind === first.rule.kind);
+    const confidence = bodyKinds.size === 1 || structureAgrees ? CONFIDENCE.bodyOnly : CONFIDENCE.bodyAmbiguous;
+    return { kind: first.rule.kind, confidence, evidence, rule: first.rule.id };
+  }
+  const structure = structures.find((signal) => signal.kind !== 'other');
+  if (structure) {
+    let kind = structure.kind;
+    // An ERRP notice whose dates have all passed is the notice after expiry.
+    if (kind === 'expiry_reminder' && dates.length > 0 && dates.every((date) => date.getTime() < today.getTime())) kind = 'expired';
+    return { kind, confidence: CONFIDENCE.structureOnly, evidence, rule: `structure:${structure.id}` };
+  }
+  return { kind: 'other', confidence: CONFIDENCE.nothing, evidence, rule: 'none' };
+}
+
+// ---- scams -------------------------------------------------------------------------------------
+
+const SCAM_PATTERNS = SCAM_PHRASES.map((signal) => ({ ...signal, patterns: signal.phrases.map(phrasePattern) }));
+const THREAT = THREAT_PHRASES.map(phrasePattern);
+const PAYMENT = PAYMENT_PHRASES.map(phrasePattern);
+const OFFICIAL = OFFICIAL_SOUNDING_SENDER.map(phrasePattern);
+const FREE_MAIL = new Set(FREE_MAIL_DOMAINS);
+const REGISTRIES = new Set(REGISTRY_SENDER_DOMAINS);
+const BRAND_NAMES = REGISTRAR_BRANDS.map((brand) => ({ brand, patterns: brand.displayNames.map((word) => phrasePattern(word.replace(/[.]/g, '\\.'))) }));
+
+/** The registrable domain of a host or address; for names under no public suffix, the last two labels. */
+export function siteOf(hostOrAddress: string): string {
+  const at = hostOrAddress.lastIndexOf('@');
+  const host = toAsciiHost(at >= 0 ? hostOrAddress.slice(at + 1) : hostOrAddress);
+  return registrableDomain(host) ?? host.split('.').slice(-2).join('.');
+}
+
+function hostOfLink(link: string): string | undefined {
+  const match = /^(?:https?:)?\/\/([\p{L}\p{N}.-]+)/iu.exec(link.trim());
+  return match ? toAsciiHost(match[1]) : undefined;
+}
+
+/** The sender's address and display name from a From header text. */
+function sender(input: NoticeReading): { address: string | null; name: string } {
+  const from = input.from ?? '';
+  const angle = /<([^<>@\s]+@[^<>\s]+)>/.exec(from);
+  const bare = /([^\s<>"]+@[^\s<>"]+)/.exec(from);
+  const address = input.fromAddress ?? angle?.[1] ?? bare?.[1] ?? null;
+  const name = from.replace(/<[^>]*>/g, '').replace(/["']/g, '').trim();
+  return { address, name: address !== null && name === address ? '' : name };
+}
+
+interface FiredSignal {
+  id: string;
+  weight: number;
+  reason: string;
+  evidence: string;
+}
+
+/** The scam signals a message fires, each with its weight, reason and evidence. */
+function scamSignals(input: NoticeReading, subject: string, text: string): FiredSignal[] {
+  const fired: FiredSignal[] = [];
+  const whole = `${subject} \n ${text}`;
+  for (const signal of SCAM_PATTERNS) {
+    const found = firstMatch(signal.patterns, whole);
+    if (found !== undefined) fired.push({ id: signal.id, weight: signal.weight, reason: signal.reason, evidence: `scam: "${quote(found)}"` });
+  }
+
+  const known = new Set((input.knownRegistrarDomains ?? []).map(siteOf));
+  const records = input.registrarOfRecord ?? [];
+  for (const record of records) for (const domain of record.senderDomains) known.add(siteOf(domain));
+  const { address, name } = sender(input);
+  const senderSite = address ? siteOf(address) : null;
+
+  // Look-alike hosts: a registrar brand in a host that is not on the brand's own domains.
+  const links = input.links ?? (input.html ? readHtml(input.html).links : []);
+  const textLinks = [...text.matchAll(/https?:\/\/[^\s<>"'\])]+/gi)].map((m) => m[0]);
+  const linkHosts = [...new Set([...links, ...textLinks].map(hostOfLink).filter((host): host is string => !!host))];
+  const lookalike = (host: string) => {
+    const site = siteOf(host);
+    if (known.has(site)) return undefined;
+    const labels = host.split(/[.-]/);
+    return REGISTRAR_BRANDS.find(
+      (brand) =>
+        !brand.domains.includes(site) &&
+        (brand.labels.some((label) => labels.includes(label)) ||
+          brand.domains.some((domain) => host.includes(`${domain}.`) || host.includes(domain.replace(/\./g, '-')))),
+    );
+  };
+  if (address) {
+    const brand = lookalike(address.slice(address.lastIndexOf('@') + 1));
+    if (brand) fired.push({ id: 'lookalike-sender', weight: 3, reason: `It was sent from ${senderSite}, which is not ${brand.name}'s, although the name imitates it.`, evidence: `sender: look-alike of ${brand.name} (${senderSite})` });
+  }
+  for (const host of linkHosts) {
+    const brand = lookalike(host);
+    if (brand) {
+      fired.push({ id: 'lookalike-link', weight: 3, reason: `Its links lead to ${host}, which is not ${brand.name}'s.`, evidence: `link: look-alike of ${brand.name} (${host})` });
+      break;
     }
   }
-  for (const rule of NOTICE_RULES) {
-    if (anyMatch(rule.text, cleanText) && andText(rule)) return { kind: rule.kind, rule: rule.id };
+
+  // A sender name that claims a brand, from an address that is not the brand's.
+  if (senderSite && name && !known.has(senderSite)) {
+    const claimed = BRAND_NAMES.find(({ brand, patterns }) => !brand.domains.includes(senderSite) && firstMatch(patterns, name) !== undefined)?.brand;
+    if (claimed && !fired.some((signal) => signal.id === 'lookalike-sender'))
+      fired.push({ id: 'impersonation', weight: 3, reason: `It claims to come from ${claimed.name} but was sent from ${senderSite}, which is not ${claimed.name}'s.`, evidence: `sender: "${quote(name)}" from ${senderSite}` });
   }
-  return { kind: 'other', rule: 'none' };
+
+  const abused = [senderSite, ...linkHosts].find((host) => host && ABUSED_TLDS.includes(host.slice(host.lastIndexOf('.') + 1)) && !known.has(siteOf(host)));
+  if (abused) fired.push({ id: 'abused-tld', weight: 1, reason: `It comes from or links to ${siteOf(abused)}, under a top-level domain favoured by spammers.`, evidence: `host: ${siteOf(abused)} (abused TLD)` });
+
+  const threat = firstMatch(THREAT, text);
+  const payment = firstMatch(PAYMENT, whole);
+  if (senderSite && FREE_MAIL.has(senderSite) && (threat !== undefined || payment !== undefined)) {
+    fired.push({ id: 'free-mail', weight: 3, reason: `It was sent from a free mailbox (${senderSite}), which a registrar never uses for its notices.`, evidence: `sender: free mail (${senderSite})` });
+  }
+
+  const fromRegistry = senderSite !== null && REGISTRIES.has(senderSite);
+  if (senderSite && name && !known.has(senderSite) && !fromRegistry && firstMatch(OFFICIAL, name) !== undefined && payment !== undefined) {
+    fired.push({ id: 'official-sounding', weight: 1, reason: `Its sender, "${name}", poses as an office or registry.`, evidence: `sender: official-sounding "${quote(name)}"` });
+  }
+
+  // What Aster knows: the registrar of record, and every registrar on file.
+  if (records.length > 0 && senderSite && !known.has(senderSite) && !fromRegistry) {
+    if (payment !== undefined) fired.push({ id: 'not-registrar-payment', weight: 2, reason: 'It asks you to pay for your domain, but it does not come from your registrar.', evidence: `sender: ${senderSite} is not the registrar of record; asks for payment` });
+    else if (threat !== undefined) fired.push({ id: 'not-registrar-threat', weight: 2, reason: "It threatens to suspend the domain but comes from an address that is not your registrar's.", evidence: `sender: ${senderSite} is not the registrar of record; threatens the domain` });
+  } else if (known.size > 0 && senderSite && !known.has(senderSite) && !fromRegistry) {
+    fired.push({ id: 'unknown-sender', weight: 1, reason: 'It does not come from any registrar Aster knows.', evidence: `sender: ${senderSite} is no registrar on file` });
+  }
+  return fired;
+}
+
+function suspicion(input: NoticeReading, fired: FiredSignal[], subject: string, text: string): Classification['suspicious'] {
+  const { address } = sender(input);
+  const senderSite = address ? siteOf(address) : null;
+  const records = input.registrarOfRecord ?? [];
+  // A verified message from the registrar of record is its notice, whatever it says.
+  if (input.senderVerified && senderSite && records.some((record) => record.senderDomains.map(siteOf).includes(senderSite))) return null;
+  const score = fired.reduce((sum, signal) => sum + signal.weight, 0);
+  if (score < SUSPICION_THRESHOLD) return null;
+  // Weak signals explain only alongside a strong one; keep the order strong-first.
+  const reasons = [...new Set([...fired].sort((a, b) => b.weight - a.weight).map((signal) => signal.reason))];
+  const named = records.map((record) => record.name).filter((name) => name.trim() !== '');
+  if (named.length > 0) reasons.push(`Your domain's registrar is ${[...new Set(named)].join(' / ')}.`);
+  void subject;
+  void text;
+  return { reasons };
+}
+
+/** What kind of notice a message is, how sure, why, and whether it is a scam imitating one. */
+export function classifyNotice(input: NoticeReading): Classification {
+  const subject = normaliseSubject(input.subject ?? '');
+  let body = input.text ?? '';
+  if (body.trim() === '' && input.html) body = readHtml(input.html).text;
+  const text = normaliseText(body);
+  const today = input.today ?? new Date();
+  const reading = decideKind(subject, text, today);
+  const fired = scamSignals(input, subject, text);
+  const suspicious = suspicion(input, fired, subject, text);
+  if (suspicious) {
+    const score = fired.reduce((sum, signal) => sum + signal.weight, 0);
+    const evidence = [...fired.map((signal) => signal.evidence), ...(reading.kind !== 'other' ? [`imitates: ${reading.kind}`] : [])];
+    return { kind: 'other', confidence: Math.min(0.99, 0.6 + 0.08 * score), evidence, suspicious, rule: 'suspicious' };
+  }
+  return { ...reading, suspicious: null };
+}
+
+/** The kind of notice a registrar message is, and the rule that said so (subject and text only). */
+export function classify(subject: string, text: string): KindReading {
+  const { kind, rule } = classifyNotice({ subject, text, from: null });
+  return { kind, rule };
 }
