@@ -734,11 +734,14 @@ function scamSignals(input: NoticeReading, subject: string, text: string): Fired
     fired.push({ id: 'official-sounding', weight: 1, reason: `Its sender, "${name}", poses as an office or registry.`, evidence: `sender: official-sounding "${quote(name)}"` });
   }
 
-  // What Aster knows: the registrar of record, and every registrar on file.
-  if (records.length > 0 && senderSite && !known.has(senderSite) && !fromRegistry) {
-    if (payment !== undefined) fired.push({ id: 'not-registrar-payment', weight: 2, reason: 'It asks you to pay for your domain, but it does not come from your registrar.', evidence: `sender: ${senderSite} is not the registrar of record; asks for payment` });
-    else if (threat !== undefined) fired.push({ id: 'not-registrar-threat', weight: 2, reason: "It threatens to suspend the domain but comes from an address that is not your registrar's.", evidence: `sender: ${senderSite} is not the registrar of record; threatens the domain` });
-  } else if (known.size > 0 && senderSite && !known.has(senderSite) && !fromRegistry) {
+  // What Aster knows: the registrar of record, and every registrar on file. A message forwarded by
+  // a client comes from the client: its sender says nothing of the original's.
+  const forwarded = /^\s*(fwd?|fw|tr|wg|rv|i|vs|doorst)\s*:/i.test(input.subject ?? '');
+  if (forwarded || !senderSite || known.has(senderSite) || fromRegistry) return fired;
+  if (records.length > 0) {
+    if (threat !== undefined) fired.push({ id: 'not-registrar-threat', weight: 3, reason: "It threatens to suspend the domain but comes from an address that is not your registrar's.", evidence: `sender: ${senderSite} is not the registrar of record; threatens the domain ("${quote(threat)}")` });
+    else if (payment !== undefined) fired.push({ id: 'not-registrar-payment', weight: 2, reason: 'It asks you to pay for your domain, but it does not come from your registrar.', evidence: `sender: ${senderSite} is not the registrar of record; asks for payment ("${quote(payment)}")` });
+  } else if (known.size > 0) {
     fired.push({ id: 'unknown-sender', weight: 1, reason: 'It does not come from any registrar Aster knows.', evidence: `sender: ${senderSite} is no registrar on file` });
   }
   return fired;
