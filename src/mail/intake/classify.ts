@@ -654,6 +654,13 @@ function hostOfLink(link: string): string | undefined {
   return match ? toAsciiHost(match[1]) : undefined;
 }
 
+/** A brand's own site: one it lists, or its label under any public suffix (ovh.ca, ionos.it). */
+function ownSite(brand: (typeof REGISTRAR_BRANDS)[number], site: string): boolean {
+  if (brand.domains.includes(site)) return true;
+  const label = site.split('.')[0];
+  return brand.labels.includes(label) && registrableDomain(site) === site;
+}
+
 /** The sender's address and display name from a From header text. */
 function sender(input: NoticeReading): { address: string | null; name: string } {
   const from = input.from ?? '';
@@ -664,6 +671,8 @@ function sender(input: NoticeReading): { address: string | null; name: string } 
   return { address, name: address !== null && name === address ? '' : name };
 }
 
+const THREAT_FREE_KINDS = new Set<NoticeKind>(['transfer_request', 'transfer_completed', 'transfer_rejected', 'auth_code', 'renewal_confirmation', 'registrant_change']);
+
 interface FiredSignal {
   id: string;
   weight: number;
@@ -672,7 +681,7 @@ interface FiredSignal {
 }
 
 /** The scam signals a message fires, each with its weight, reason and evidence. */
-function scamSignals(input: NoticeReading, subject: string, text: string): FiredSignal[] {
+function scamSignals(input: NoticeReading, subject: string, text: string, readKind: NoticeKind): FiredSignal[] {
   const fired: FiredSignal[] = [];
   const whole = `${subject} \n ${text}`;
   for (const signal of SCAM_PATTERNS) {
@@ -696,7 +705,7 @@ function scamSignals(input: NoticeReading, subject: string, text: string): Fired
     const labels = host.split(/[.-]/);
     return REGISTRAR_BRANDS.find(
       (brand) =>
-        !brand.domains.includes(site) &&
+        !ownSite(brand, site) &&
         (brand.labels.some((label) => labels.includes(label)) ||
           brand.domains.some((domain) => host.includes(`${domain}.`) || host.includes(domain.replace(/\./g, '-')))),
     );
@@ -715,7 +724,7 @@ function scamSignals(input: NoticeReading, subject: string, text: string): Fired
 
   // A sender name that claims a brand, from an address that is not the brand's.
   if (senderSite && name && !known.has(senderSite)) {
-    const claimed = BRAND_NAMES.find(({ brand, patterns }) => !brand.domains.includes(senderSite) && firstMatch(patterns, name) !== undefined)?.brand;
+    const claimed = BRAND_NAMES.find(({ brand, patterns }) => !ownSite(brand, senderSite) && firstMatch(patterns, name) !== undefined)?.brand;
     if (claimed && !fired.some((signal) => signal.id === 'lookalike-sender'))
       fired.push({ id: 'impersonation', weight: 3, reason: `It claims to come from ${claimed.name} but was sent from ${senderSite}, which is not ${claimed.name}'s.`, evidence: `sender: "${quote(name)}" from ${senderSite}` });
   }
@@ -737,9 +746,12 @@ function scamSignals(input: NoticeReading, subject: string, text: string): Fired
   // What Aster knows: the registrar of record, and every registrar on file. A message forwarded by
   // a client comes from the client: its sender says nothing of the original's.
   const forwarded = /^\s*(fwd?|fw|tr|wg|rv|i|vs|doorst)\s*:/i.test(input.subject ?? '');
-  if (forwarded || !senderSite || known.has(senderSite) || fromRegistry) return fired;
+  const aRegistrar = senderSite !== null && REGISTRAR_BRANDS.some((brand) => ownSite(brand, senderSite));
+  if (forwarded || !senderSite || known.has(senderSite) || fromRegistry || aRegistrar) return fired;
+  // Transfer notices come from the gaining registrar too, and speak of releasing and cancelling.
+  const threatens = threat !== undefined && !THREAT_FREE_KINDS.has(readKind);
   if (records.length > 0) {
-    if (threat !== undefined) fired.push({ id: 'not-registrar-threat', weight: 3, reason: "It threatens to suspend the domain but comes from an address that is not your registrar's.", evidence: `sender: ${senderSite} is not the registrar of record; threatens the domain ("${quote(threat)}")` });
+    if (threatens) fired.push({ id: 'not-registrar-threat', weight: 3, reason: "It threatens to suspend the domain but comes from an address that is not your registrar's.", evidence: `sender: ${senderSite} is not the registrar of record; threatens the domain ("${quote(threat)}")` });
     else if (payment !== undefined) fired.push({ id: 'not-registrar-payment', weight: 2, reason: 'It asks you to pay for your domain, but it does not come from your registrar.', evidence: `sender: ${senderSite} is not the registrar of record; asks for payment ("${quote(payment)}")` });
   } else if (known.size > 0) {
     fired.push({ id: 'unknown-sender', weight: 1, reason: 'It does not come from any registrar Aster knows.', evidence: `sender: ${senderSite} is no registrar on file` });
@@ -772,7 +784,7 @@ export function classifyNotice(input: NoticeReading): Classification {
   const text = normaliseText(body);
   const today = input.today ?? new Date();
   const reading = decideKind(subject, text, today);
-  const fired = scamSignals(input, subject, text);
+  const fired = scamSignals(input, subject, text, reading.kind);
   const suspicious = suspicion(input, fired, subject, text);
   if (suspicious) {
     const score = fired.reduce((sum, signal) => sum + signal.weight, 0);
