@@ -206,9 +206,15 @@ export class DomainsService {
    * The tracked domains among `names` (lowercase ASCII): their name and client only, in one query on
    * the unique name index (the mail hot path: matching and the RCPT check).
    */
-  async findByAsciiNames(names: string[]): Promise<Pick<Domain, 'name' | 'clientId'>[]> {
+  /** The tracked domains among `names`, with their client and registrar of record (routing's lookup). */
+  async findByAsciiNames(names: string[]): Promise<(Pick<Domain, 'name' | 'clientId'> & { registrarName: string | null; registrarSenderDomains: string[] })[]> {
     if (names.length === 0) return [];
-    return this.db.query('SELECT name, "clientId" FROM domain WHERE name = ANY($1::varchar[])', [names]);
+    return this.db.query(
+      `SELECT d.name, d."clientId", r.name AS "registrarName", coalesce(r."senderDomains", '{}') AS "registrarSenderDomains"
+         FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
+        WHERE d.name = ANY($1::varchar[])`,
+      [names],
+    );
   }
 
   async get(name: string, actor: Actor): Promise<DomainDto> {
@@ -309,6 +315,7 @@ export class DomainsService {
       state: d.state,
       notes: d.notes,
       lastNoticeAt: d.lastNoticeAt,
+      registry: d.registry ?? null,
       createdAt: d.createdAt,
       updatedAt: d.updatedAt,
     };

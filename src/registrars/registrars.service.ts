@@ -131,6 +131,12 @@ export class RegistrarsService {
    * Whether `domain` (a registrable name in lowercase ASCII, e.g. a From address's) is one of a
    * known registrar's sender domains: what sender verification asks once per message.
    */
+  /** Every registrar's sender domains (routing reads them to tell a registrar's mail from a look-alike). */
+  async allSenderDomains(): Promise<string[]> {
+    const rows: { domain: string }[] = await this.db.query('SELECT DISTINCT unnest("senderDomains") AS domain FROM registrar');
+    return rows.map((r) => r.domain);
+  }
+
   async isRegistrarSenderDomain(domain: string): Promise<boolean> {
     const rows: { known: boolean }[] = await this.db.query('SELECT EXISTS (SELECT 1 FROM registrar WHERE $1 = ANY("senderDomains")) AS known', [domain]);
     return rows[0]?.known === true;

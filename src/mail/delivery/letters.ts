@@ -7,13 +7,15 @@ import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import type { Domain } from '../../domains/domain.entity';
-import type { NoticeKind } from '../intake/classify';
-import { InboundMessage } from '../intake/inbound-message.entity';
+import { KIND_CONFIDENCE_THRESHOLD, type NoticeKind } from '../intake/classify';
+import { InboundMessage, type Suspicion } from '../intake/inbound-message.entity';
 import { readMessage } from '../intake/parse';
 import { parsedOriginals } from '../intake/parsed-cache';
 import { RAW_SLICE_BYTES, readRawSlices } from '../intake/raw-reader';
 import { composeDigest, composeForward, composeForwardStream, composeWelcome, type NoticeDomain, type NoticeSettings } from '../notices/compose';
+import { composeRegistryLetter } from '../notices/registry-alert.letter';
 import { composeStaffAlert } from '../notices/staff-alert.letter';
+import { loadWatchLetter } from '../../watch/watch-letters';
 import { Delivery } from './delivery.entity';
 
 export class LetterUnavailableError extends Error {}
@@ -27,6 +29,8 @@ export interface NoticeRow {
   authResults: object | null;
   /** Every tracked domain the message names (those of other clients too). */
   messageDomains: string[];
+  kindConfidence: number | null;
+  suspicious: Suspicion | null;
   rawSize: number | null;
   /** The raw bytes when they fit in one slice (RAW_SLICE_BYTES), else NULL: read with readRaw. */
   raw: Buffer | null;
@@ -62,7 +66,17 @@ export class Letters {
         return this.welcome(d);
       case 'staff_alert':
         return this.staffAlert(d);
+      case 'registry_alert':
+      case 'expiry_reminder':
+        return this.watchLetter(d);
     }
+  }
+
+  /** A registry watch letter: the alarm or reminder of the watch events that name this delivery. */
+  private async watchLetter(d: Delivery): Promise<Buffer> {
+    const input = await loadWatchLetter(this.db, d, (guidanceToken) => this.guidanceUrl({ guidanceToken }));
+    if (!input) throw new LetterUnavailableError('the registry watch events of this letter are gone');
+    return composeRegistryLetter(this.settings, input);
   }
 
   /** Contact name and client of a delivery, in one query. */
@@ -106,7 +120,7 @@ export class Letters {
     if (deliveryIds.length === 0) return new Map();
     const rows = (await this.db.query(
       `SELECT d.id AS "deliveryId", m.id IS NOT NULL AS "messageFound", m.kind, m.subject, m."fromHeader", m."authResults",
-              coalesce(m.domains, '{}') AS "messageDomains",
+              coalesce(m.domains, '{}') AS "messageDomains", m."kindConfidence", m.suspicious,
               octet_length(r.raw) AS "rawSize", CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw,
               c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName",
               (SELECT coalesce(json_agg(json_build_object('name', dm.name, 'unicodeName', dm."unicodeName", 'registeredAt', dm."registeredAt",
@@ -160,7 +174,12 @@ export class Letters {
       text: parsed.text,
     };
     const to = { name: row.contactName ?? '', email: d.email };
-    const common = { deliveryId: d.id, to, clientName: row.clientName!, kind: row.kind ?? 'other', domains, unverifiedSender };
+    // How the message was read: a scam leads with its warning; an unsure reading explains no kind.
+    const reading = {
+      suspicious: row.suspicious?.reasons ?? null,
+      uncertain: row.kindConfidence !== null && row.kindConfidence < KIND_CONFIDENCE_THRESHOLD,
+    };
+    const common = { deliveryId: d.id, to, clientName: row.clientName!, kind: row.kind ?? 'other', reading, domains, unverifiedSender };
     if (d.form === 'digest') return composeDigest(this.settings, { ...common, original: { ...original, domains: row.messageDomains } });
     // A large original is encoded into the letter as the relay reads it; a small letter is built
     // whole, so that it leaves in one socket write instead of one per MIME part (docs/benchmarks.md).

@@ -17,6 +17,11 @@ export type HoldReason = (typeof HOLD_REASONS)[number];
 export const INTAKE_STAGES = ['stored', 'decided'] as const;
 export type IntakeStage = (typeof INTAKE_STAGES)[number];
 
+/** Why a message looks like a scam or phishing: plain sentences a client can read. */
+export interface Suspicion {
+  reasons: string[];
+}
+
 /** `bounce`: a delivery status notification about one of our own letters. */
 export type Decision = 'forward' | 'digest' | 'hold' | 'bounce';
 
@@ -78,6 +83,18 @@ export class InboundMessage {
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   kind: NoticeKind | null;
+
+  /** How sure the reading of the kind is, 0–1 (null before classification). */
+  @Column({ type: 'real', nullable: true })
+  kindConfidence: number | null;
+
+  /** The phrases and signals that decided the kind, in words for staff. */
+  @Column({ type: 'text', array: true, nullable: true })
+  kindEvidence: string[] | null;
+
+  /** Why the message looks like a scam or phishing, or null when nothing does. */
+  @Column({ type: 'jsonb', nullable: true })
+  suspicious: Suspicion | null;
 
   @Column({ type: 'varchar', length: 16, nullable: true })
   decision: Decision | null;

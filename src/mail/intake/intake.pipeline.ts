@@ -11,7 +11,7 @@ import { RegistrarsService } from '../../registrars/registrars.service';
 import { BounceAddresses } from '../delivery/bounce-addresses';
 import { DELIVER_QUEUE } from '../delivery/queues';
 import { MessagesService, type RoutingResult, type RoutingView } from '../messages/messages.service';
-import { classify } from './classify';
+import { classifyNotice } from './classify';
 import { decide } from './decide';
 import { loopReason, type LoopReason } from './loop';
 import { aliasDomains, extractCandidates } from './match';
@@ -137,18 +137,50 @@ export class IntakePipeline implements OnApplicationBootstrap {
       // Stage 5 for the whole batch: the alias each was sent to, then every domain it names.
       const all = new Set(waiting.flatMap((e) => e.candidates ?? []));
       const tracked = all.size ? await this.domains.findByAsciiNames([...all]) : [];
-      const decisions = waiting.map((examined) => ({ id: examined.id, result: examined.result ?? this.result(examined, tracked) }));
+      const knownRegistrarDomains = await this.knownRegistrarDomains();
+      const decisions = waiting.map((examined) => ({ id: examined.id, result: examined.result ?? this.result(examined, tracked, knownRegistrarDomains) }));
       const written = await this.record(decisions, jobs, failures);
       if (written.some((d) => d.result.outcome.decision !== 'hold')) this.jobs.nudge(DELIVER_QUEUE.name);
     }
     await this.settleFailures(failures);
   }
 
+  private registrarDomains: { at: number; domains: Promise<string[]> } | undefined;
+
+  /** Every registrar's sender domains, read at most every 30 s (the classifier tells look-alikes by them). */
+  private knownRegistrarDomains(): Promise<string[]> {
+    const now = Date.now();
+    if (!this.registrarDomains || now - this.registrarDomains.at > 30_000) {
+      const domains = this.registrars.allSenderDomains();
+      this.registrarDomains = { at: now, domains };
+      domains.catch(() => (this.registrarDomains = undefined));
+    }
+    return this.registrarDomains.domains;
+  }
+
   /** Stages 5–7 for one examined message: its tracked domains, kind and decision. */
-  private result(examined: Examined, tracked: { name: string; clientId: string }[]): RoutingResult {
+  private result(
+    examined: Examined,
+    tracked: { name: string; clientId: string; registrarName: string | null; registrarSenderDomains: string[] }[],
+    knownRegistrarDomains: string[],
+  ): RoutingResult {
     const { id, candidates, mail, loop, senderAccepted, senderVerified, authResults } = examined;
     const names = new Set(candidates);
-    const matched = tracked.filter((d) => names.has(d.name)).map((d) => ({ name: d.name, clientId: d.clientId }));
+    const concerned = tracked.filter((d) => names.has(d.name));
+    const matched = concerned.map((d) => ({ name: d.name, clientId: d.clientId }));
+    const registrarOfRecord = [
+      ...new Map(concerned.filter((d) => d.registrarName).map((d) => [d.registrarName!, { name: d.registrarName!, senderDomains: d.registrarSenderDomains }])).values(),
+    ];
+    const reading = classifyNotice({
+      subject: mail!.subject,
+      text: mail!.text,
+      html: mail!.html,
+      from: mail!.from,
+      fromAddress: mail!.fromAddress ?? null,
+      registrarOfRecord,
+      knownRegistrarDomains,
+      senderVerified,
+    });
     const outcome = decide({
       loop,
       domains: matched,
@@ -160,7 +192,8 @@ export class IntakePipeline implements OnApplicationBootstrap {
     return {
       subject: mail!.subject || null,
       from: mail!.from,
-      kind: classify(mail!.subject, mail!.text).kind,
+      kind: reading.kind,
+      reading: { confidence: reading.confidence, evidence: reading.evidence, suspicious: reading.suspicious },
       matched,
       authResults: authResults ?? null,
       noticeFor: loop ? [] : matched.map((d) => d.name),

@@ -16,6 +16,8 @@ import type { MatchSource } from './match';
 
 export interface ParsedMessage extends MatchSource {
   messageId: string | null;
+  /** The first address of the From header, or null. */
+  fromAddress?: string | null;
   /** Attachments that could not be read for names (a PDF, an archive, an image, or text past the bound). */
   unscannable: { contentType: string; filename: string | null }[];
   from: string | null;
@@ -271,6 +273,7 @@ export async function readMessage(raw: Buffer): Promise<ParsedMessage> {
     unscannable,
     messageId: bareMessageId(header<string>('message-id')),
     from: from === undefined ? null : storableText(from),
+    fromAddress: addresses(header<AddressObject>('from')).map(storableText)[0] ?? null,
     date: date instanceof Date ? date : null,
     headers: headerLines.map((h) => ({ key: storableText(h.key), value: storableText(h.line.slice(h.line.indexOf(':') + 1).trim()) })),
   };

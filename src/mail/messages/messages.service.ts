@@ -15,7 +15,7 @@ import { DeliveriesService } from '../delivery/deliveries.service';
 import { DELIVER_QUEUE, STAFF_ALERT_INTERVAL_SECONDS, STAFF_ALERT_QUEUE } from '../delivery/queues';
 import { describeReport, reportsFailure, type BounceReport } from '../intake/bounce';
 import type { ClientShare, DecideOutcome, TrackedDomain } from '../intake/decide';
-import { InboundMessage, type HoldReason } from '../intake/inbound-message.entity';
+import { InboundMessage, type HoldReason, type Suspicion } from '../intake/inbound-message.entity';
 import type { NoticeKind } from '../intake/classify';
 import { RAW_SLICE_BYTES, readRaw, readRawSlices } from '../intake/raw-reader';
 import { MESSAGE_COUNT_CAP, type MessageQuery } from './dto/message-query.dto';
@@ -24,6 +24,8 @@ export interface RoutingResult {
   subject: string | null;
   from: string | null;
   kind: NoticeKind | null;
+  /** How the kind was read (absent: not classified, e.g. unparseable). */
+  reading?: { confidence: number; evidence: string[]; suspicious: Suspicion | null };
   outcome: DecideOutcome;
   /** Every tracked domain the message concerns, whatever the decision. */
   matched: TrackedDomain[];
@@ -94,6 +96,9 @@ export class MessagesService {
         auth: result.authResults,
         shares: shares.map((s) => ({ clientId: s.clientId, domains: s.domains })),
         no_recipient_reason: `Held: no contact of the client receives notices (${shares.map((s) => s.domains.join(', ')).join(' / ')}).`,
+        kind_confidence: result.reading?.confidence ?? null,
+        kind_evidence: result.reading?.evidence ?? null,
+        suspicious: result.reading?.suspicious ?? null,
       };
     });
     const noticeFor = [...new Set(decisions.flatMap((d) => d.result.noticeFor))].sort();
@@ -101,9 +106,10 @@ export class MessagesService {
       `WITH decided AS (
          SELECT aster_record_decision(x.id, x.subject, x.from_header, x.kind, x.decision, x.reason, x.hold_reason,
                                       x.domains, x.client_ids, x.auth, x.shares, x.no_recipient_reason,
-                                      '{}'::text[], $2, $3, $4) AS status
+                                      '{}'::text[], $2, $3, $4, x.kind_confidence, x.kind_evidence, x.suspicious) AS status
            FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, subject text, from_header text, kind text, decision text,
-                reason text, hold_reason text, domains text[], client_ids uuid[], auth jsonb, shares jsonb, no_recipient_reason text)
+                reason text, hold_reason text, domains text[], client_ids uuid[], auth jsonb, shares jsonb, no_recipient_reason text,
+                kind_confidence real, kind_evidence text[], suspicious jsonb)
        ), noticed AS (
          UPDATE domain SET "lastNoticeAt" = now() WHERE name = ANY($5::text[]) RETURNING 1
        )
@@ -172,9 +178,10 @@ export class MessagesService {
       if (query.holdReason) qb.andWhere(`${alias}.holdReason = :holdReason`, { holdReason: query.holdReason });
       if (query.domain) qb.andWhere(`${alias}.domains @> ARRAY[:domain]::text[]`, { domain: toAsciiHost(query.domain) });
       if (query.clientId) qb.andWhere(`${alias}."clientIds" @> ARRAY[:clientId]::uuid[]`, { clientId: query.clientId });
+      if (query.suspicious !== undefined) qb.andWhere(`${alias}.suspicious IS ${query.suspicious ? 'NOT NULL' : 'NULL'}`);
       return qb;
     };
-    const columns = ['id', 'messageId', 'fromHeader', 'subject', 'receivedAt', 'status', 'holdReason', 'kind', 'domains', 'clientIds'] as const;
+    const columns = ['id', 'messageId', 'fromHeader', 'subject', 'receivedAt', 'status', 'holdReason', 'kind', 'kindConfidence', 'kindEvidence', 'suspicious', 'domains', 'clientIds'] as const;
     const rows = matching('m').select([]);
     for (const c of columns) rows.addSelect(`m.${c}`, c);
     rows.orderBy('m.receivedAt', 'DESC').addOrderBy('m.id', 'DESC').offset(query.skip).limit(query.limit);
@@ -321,7 +328,9 @@ export class MessagesService {
     return !scope || (message.clientIds.length === 1 && message.clientIds[0] === scope);
   }
 
-  private summary(m: Pick<InboundMessage, 'id' | 'messageId' | 'fromHeader' | 'subject' | 'receivedAt' | 'status' | 'holdReason' | 'kind' | 'domains' | 'clientIds'>) {
+  private summary(
+    m: Pick<InboundMessage, 'id' | 'messageId' | 'fromHeader' | 'subject' | 'receivedAt' | 'status' | 'holdReason' | 'kind' | 'kindConfidence' | 'kindEvidence' | 'suspicious' | 'domains' | 'clientIds'>,
+  ) {
     return {
       id: m.id,
       messageId: m.messageId,
@@ -331,6 +340,9 @@ export class MessagesService {
       status: m.status,
       holdReason: m.holdReason,
       kind: m.kind,
+      kindConfidence: m.kindConfidence ?? null,
+      kindEvidence: m.kindEvidence ?? [],
+      suspicious: m.suspicious ?? null,
       domains: m.domains,
       clientIds: m.clientIds,
     };

@@ -47,11 +47,20 @@ export interface Recipient {
   email: string;
 }
 
+/** How the message was read, where it changes the letter (issue 12). */
+export interface NoticeReading {
+  /** The message was read as a scam or phishing: why, in plain sentences. */
+  suspicious?: string[] | null;
+  /** The kind could not be read with confidence: no explanation of a guessed kind. */
+  uncertain?: boolean;
+}
+
 export interface ForwardInput {
   deliveryId: string;
   to: Recipient;
   clientName: string;
   kind: NoticeKind;
+  reading?: NoticeReading;
   /** This client's domains the message concerns, at least one. */
   domains: NoticeDomain[];
   original: OriginalMessage;
@@ -63,6 +72,7 @@ export interface DigestInput {
   to: Recipient;
   clientName: string;
   kind: NoticeKind;
+  reading?: NoticeReading;
   /** Only this client's domains. */
   domains: NoticeDomain[];
   /**

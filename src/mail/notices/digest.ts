@@ -10,16 +10,21 @@ import type { DigestInput, NoticeSettings } from './compose';
 import { extractCandidates } from '../intake/match';
 import { composeLetter } from './letter';
 import { datesNearDomains, formatDate, formatDateTime } from './dates';
-import { EXPLANATIONS } from './explanations';
+import { EXPLANATIONS, suspiciousExplanation, UNCERTAIN_EXPLANATION } from './explanations';
 import { html } from './html';
 import { heading, list, wrap } from './plain-text';
-import { domainCards, explanation, footer, h2, page, paragraphs, plainText, unverifiedBanner, WHY_COPIED, type Section } from './sections';
+import { domainCards, footer, h2, opening, page, paragraphs, plainText, WHY_COPIED, type Section } from './sections';
 
 /** `[lindapence.com] <headline>`: never the original subject, which may name other clients' domains. */
-export function digestSubject(input: Pick<DigestInput, 'domains' | 'kind'>): string {
+export function digestSubject(input: Pick<DigestInput, 'domains' | 'kind' | 'reading'>): string {
   const [first] = input.domains;
   const more = input.domains.length > 1 ? ` +${input.domains.length - 1}` : '';
-  return `[${first.unicodeName || first.name}${more}] ${EXPLANATIONS[input.kind].headline}`;
+  const headline = input.reading?.suspicious?.length
+    ? suspiciousExplanation(input.reading.suspicious, []).headline
+    : input.reading?.uncertain
+      ? UNCERTAIN_EXPLANATION.headline
+      : EXPLANATIONS[input.kind].headline;
+  return `[${first.unicodeName || first.name}${more}] ${headline}`;
 }
 
 /**
@@ -66,8 +71,7 @@ export async function composeDigest(settings: NoticeSettings, input: DigestInput
   const subject = digestSubject(input);
   const kicker = `Summary of a registrar message, for ${input.clientName}`;
   const sections: Section[] = [
-    ...(input.unverifiedSender ? [unverifiedBanner()] : []),
-    explanation(input.kind, input.domains),
+    ...opening(input, input.domains),
     domainCards(input.domains.length > 1 ? 'Your domains' : 'Your domain', input.domains),
     datesSection(input),
     aboutOriginal(input),

@@ -208,3 +208,35 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
     neverDo: [NEVER_PAY, NEVER_SHARE_CODE],
   },
 };
+
+/**
+ * The letter for a message read as a scam or phishing (issue 12): it is never explained as the
+ * notice it imitates. `reasons` are the classifier's plain sentences; `registrars` the registrars
+ * of record of the client's domains, where known.
+ */
+export function suspiciousExplanation(reasons: readonly string[], registrars: readonly string[]): Explanation {
+  const ofRecord =
+    registrars.length === 0 ? '' : ` Your domain's registrar is ${registrars.join(' and ')}; a real notice about your domain comes from ${registrars.length > 1 ? 'one of them' : 'it'}.`;
+  return {
+    headline: 'Warning: this looks like a scam, not a notice from your registrar',
+    lead: 'This message about {domains} is not a notice you need to act on.',
+    whatItIs: `${reasons.join(' ')}${ofRecord}`,
+    shouldYouAct: 'Do not pay it, do not click its links, and do not reply with any code or password.',
+    whatToDo: [
+      'You can ignore it. If you are unsure, reply to this e-mail and ask us.',
+      'If you want to check your domain, go to your registrar by typing its address yourself, never through a link in this message.',
+    ],
+    neverDo: [NEVER_PAY, NEVER_SHARE_CODE, 'Never log in through a link in a message like this one: look-alike pages collect passwords.'],
+  };
+}
+
+/** The letter for a message whose kind Aster could not read with confidence: no guessed explanation. */
+export const UNCERTAIN_EXPLANATION: Explanation = {
+  headline: 'A message about your domain that we could not read for sure',
+  lead: 'This is a message about {domains}.',
+  whatItIs:
+    'We could not tell for sure what kind of message this is, so we do not explain it here rather than risk explaining it wrongly. Please read it below.',
+  shouldYouAct: 'If it asks you to do something, to approve something or to pay, ask us first.',
+  whatToDo: ['Read the message below.', 'If it asks you to act, or you do not understand it, reply to this e-mail and ask us.'],
+  neverDo: [NEVER_PAY, NEVER_SHARE_CODE],
+};

@@ -7,19 +7,23 @@ import { formatDateTime } from './dates';
 import { EXPLANATIONS } from './explanations';
 import { html } from './html';
 import { heading, wrap } from './plain-text';
-import { domainCards, explanation, facts, footer, h2, page, plainText, unverifiedBanner, verbatim, WHY_COPIED, type Section } from './sections';
+import { domainCards, facts, footer, h2, opening, page, plainText, verbatim, WHY_COPIED, type Section } from './sections';
 
 /**
  * `[lindapence.com] <original subject>`; for a message about several of the client's domains the
  * first and how many more, `[lindapence.com +1] …`, so the subject stays short. An original with
  * no subject gets the kind's headline.
  */
-export function forwardSubject(input: Pick<ForwardInput, 'domains' | 'kind' | 'original'>): string {
+export function forwardSubject(input: Pick<ForwardInput, 'domains' | 'kind' | 'original' | 'reading'>): string {
   const [first] = input.domains;
   const more = input.domains.length > 1 ? ` +${input.domains.length - 1}` : '';
   const subject = input.original.subject.trim() || EXPLANATIONS[input.kind].headline;
-  return `[${first.unicodeName || first.name}${more}] ${subject}`;
+  // A scam's own subject ("Final notice: renew now") must not be the first thing the client reads.
+  const warning = input.reading?.suspicious?.length ? `${SUSPICIOUS_SUBJECT_PREFIX} ` : '';
+  return `[${first.unicodeName || first.name}${more}] ${warning}${subject}`;
 }
+
+export const SUSPICIOUS_SUBJECT_PREFIX = 'Warning, likely a scam:';
 
 function originalSection(original: ForwardInput['original']): Section {
   const rows: [string, string][] = [];
@@ -43,8 +47,7 @@ function forwardLetter(settings: NoticeSettings, input: ForwardInput): Letter {
   const subject = forwardSubject(input);
   const kicker = `Copy of a registrar message, for ${input.clientName}`;
   const sections: Section[] = [
-    ...(input.unverifiedSender ? [unverifiedBanner()] : []),
-    explanation(input.kind, input.domains),
+    ...opening(input, input.domains),
     domainCards(input.domains.length > 1 ? 'Your domains' : 'Your domain', input.domains),
     originalSection(input.original),
   ];

@@ -4,7 +4,7 @@
 // above WCAG AA (body text #1f2937 and links #1d4ed8 on white).
 import type { NoticeKind } from '../intake/classify';
 import { formatDate } from './dates';
-import { EXPLANATIONS } from './explanations';
+import { EXPLANATIONS, suspiciousExplanation, UNCERTAIN_EXPLANATION, type Explanation } from './explanations';
 import { html, link, SafeHtml } from './html';
 import { fields, heading, list, wrap } from './plain-text';
 import type { NoticeDomain } from './compose';
@@ -90,9 +90,25 @@ export function unverifiedBanner(): Section {
   };
 }
 
+/** The warning a suspicious message's copy leads with: what it is, and why (issue 12). */
+export function suspiciousBanner(reasons: readonly string[]): Section {
+  const first = 'This looks like a scam, not a notice from your registrar.';
+  return {
+    html: html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;margin:0 0 20px;background-color:#fef2f2;border:1px solid #fca5a5;border-left:6px solid #b91c1c;border-radius:4px;">
+<tr><td style="padding:12px 16px;${FONT}font-size:16px;line-height:1.5;color:#7f1d1d;"><strong>Warning:</strong> ${first}<ul style="margin:8px 0 0;padding-left:20px;">
+${reasons.map((r) => html`<li style="margin:0 0 4px;">${r}</li>
+`)}</ul></td></tr>
+</table>
+`,
+    text: `*** WARNING ***
+${wrap(first)}
+${list(reasons, 'bulleted')}`,
+  };
+}
+
 /** The plain-language explanation of a kind of notice: what it is, whether to act, what to do, what never to do. */
-export function explanation(kind: NoticeKind, domains: readonly NoticeDomain[]): Section {
-  const e = EXPLANATIONS[kind];
+export function explanation(kind: NoticeKind | Explanation, domains: readonly NoticeDomain[]): Section {
+  const e = typeof kind === 'string' ? EXPLANATIONS[kind] : kind;
   const names = domainList(domains);
   const [leadBefore, leadAfter] = e.lead.split('{domains}');
   const lead = `${leadBefore}${names}${leadAfter ?? ''}`;
@@ -204,4 +220,22 @@ export function footer(staffEmail: string | undefined, why: string): Section {
 <p style="margin:0;">${ask}${staffEmail ? html` (<a href="mailto:${staffEmail}" style="color:#1d4ed8;">${staffEmail}</a>).` : ''}</p>`,
     text: `${wrap(why)}\n${wrap(staffEmail ? `${ask} (${staffEmail}).` : ask)}`,
   };
+}
+
+/**
+ * The opening of a forward or digest: a scam is never explained as the notice it imitates (a
+ * warning leads, then what to do instead); a kind read without confidence gets no guessed
+ * explanation; otherwise the kind's explanation. The unverified-sender banner comes first when set.
+ */
+export function opening(
+  input: { kind: NoticeKind; unverifiedSender: boolean; reading?: { suspicious?: string[] | null; uncertain?: boolean } },
+  domains: readonly NoticeDomain[],
+): Section[] {
+  const reasons = input.reading?.suspicious;
+  if (reasons && reasons.length > 0) {
+    const registrars = [...new Set(domains.map((d) => d.registrar).filter((r): r is string => !!r))];
+    return [suspiciousBanner(reasons), ...(input.unverifiedSender ? [unverifiedBanner()] : []), explanation(suspiciousExplanation(reasons, registrars), domains)];
+  }
+  const e = input.reading?.uncertain ? UNCERTAIN_EXPLANATION : input.kind;
+  return [...(input.unverifiedSender ? [unverifiedBanner()] : []), explanation(e, domains)];
 }

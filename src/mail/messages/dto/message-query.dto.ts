@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../../common/page';
 import { HOLD_REASONS, MESSAGE_STATUSES, type HoldReason, type MessageStatus } from '../../intake/inbound-message.entity';
 
@@ -45,4 +45,10 @@ export class MessageQuery extends PageQuery {
   @IsOptional()
   @IsUUID('all', { message: 'clientId must be a client id (UUID)' })
   clientId?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: '`true`: only messages read as a scam or phishing; `false`: only the others' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'suspicious must be true or false' })
+  suspicious?: boolean;
 }

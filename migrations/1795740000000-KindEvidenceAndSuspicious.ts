@@ -1,0 +1,119 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+/**
+ * Issue 12: what decided a message's kind, how sure the reading is, and whether the message is a
+ * scam or phishing (`suspicious`: `{ reasons: [...] }`, null when nothing is). The decision is
+ * still written once, by aster_record_decision, which takes the three values too.
+ */
+export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterface {
+    name = 'KindEvidenceAndSuspicious1795740000000'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindConfidence" real`);
+        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindEvidence" text array`);
+        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "suspicious" jsonb`);
+        // GET /api/messages?suspicious=true: the few suspicious messages, newest first.
+        await queryRunner.query(`CREATE INDEX "IDX_inbound_message_suspicious" ON "inbound_message" ("receivedAt", "id") WHERE "suspicious" IS NOT NULL`);
+        await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer)`);
+        await queryRunner.query(`
+      CREATE FUNCTION aster_record_decision(
+        p_id uuid, p_subject text, p_from text, p_kind text, p_decision text, p_reason text, p_hold_reason text,
+        p_domains text[], p_client_ids uuid[], p_auth jsonb, p_shares jsonb, p_no_recipient_reason text,
+        p_notice_for text[], p_deliver_queue text, p_staff_alert_queue text, p_staff_alert_seconds integer,
+        p_kind_confidence real, p_kind_evidence text[], p_suspicious jsonb)
+      RETURNS text LANGUAGE plpgsql AS $$
+      DECLARE
+        v_share jsonb;
+        v_reached integer := 0;
+        v_decision text := p_decision;
+        v_reason text := p_reason;
+        v_hold text := p_hold_reason;
+      BEGIN
+        PERFORM 1 FROM inbound_message m WHERE m.id = p_id AND m.stage = 'stored' FOR UPDATE;
+        IF NOT FOUND THEN
+          RETURN NULL;
+        END IF;
+        IF v_decision <> 'hold' THEN
+          FOR v_share IN SELECT value FROM jsonb_array_elements(p_shares) LOOP
+            IF aster_queue_deliveries(p_id, (v_share->>'clientId')::uuid, v_decision,
+                                      ARRAY(SELECT jsonb_array_elements_text(v_share->'domains')), p_deliver_queue) > 0 THEN
+              v_reached := v_reached + 1;
+            END IF;
+          END LOOP;
+          IF v_reached = 0 THEN
+            v_decision := 'hold';
+            v_hold := 'no_recipient';
+            v_reason := p_no_recipient_reason;
+          END IF;
+        END IF;
+        UPDATE inbound_message m SET
+          subject = p_subject, "fromHeader" = p_from, kind = p_kind, decision = v_decision, "decisionReason" = v_reason,
+          "kindConfidence" = p_kind_confidence, "kindEvidence" = p_kind_evidence, suspicious = p_suspicious,
+          domains = p_domains, "clientIds" = p_client_ids,
+          status = CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END,
+          "holdReason" = CASE WHEN v_decision = 'hold' THEN v_hold END,
+          "authResults" = p_auth, stage = 'decided', "decidedAt" = now()
+        WHERE m.id = p_id;
+        IF v_decision = 'hold' AND p_staff_alert_queue IS NOT NULL THEN
+          PERFORM aster_enqueue_slot(p_staff_alert_queue, 'staff-alert', p_staff_alert_seconds);
+        END IF;
+        IF cardinality(p_notice_for) > 0 THEN
+          UPDATE domain d SET "lastNoticeAt" = now() WHERE d.name = ANY(p_notice_for);
+        END IF;
+        RETURN CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END;
+      END $$`);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer, real, text[], jsonb)`);
+        await queryRunner.query(`
+      CREATE FUNCTION aster_record_decision(
+        p_id uuid, p_subject text, p_from text, p_kind text, p_decision text, p_reason text, p_hold_reason text,
+        p_domains text[], p_client_ids uuid[], p_auth jsonb, p_shares jsonb, p_no_recipient_reason text,
+        p_notice_for text[], p_deliver_queue text, p_staff_alert_queue text, p_staff_alert_seconds integer)
+      RETURNS text LANGUAGE plpgsql AS $$
+      DECLARE
+        v_share jsonb;
+        v_reached integer := 0;
+        v_decision text := p_decision;
+        v_reason text := p_reason;
+        v_hold text := p_hold_reason;
+      BEGIN
+        PERFORM 1 FROM inbound_message m WHERE m.id = p_id AND m.stage = 'stored' FOR UPDATE;
+        IF NOT FOUND THEN
+          RETURN NULL;
+        END IF;
+        IF v_decision <> 'hold' THEN
+          FOR v_share IN SELECT value FROM jsonb_array_elements(p_shares) LOOP
+            IF aster_queue_deliveries(p_id, (v_share->>'clientId')::uuid, v_decision,
+                                      ARRAY(SELECT jsonb_array_elements_text(v_share->'domains')), p_deliver_queue) > 0 THEN
+              v_reached := v_reached + 1;
+            END IF;
+          END LOOP;
+          IF v_reached = 0 THEN
+            v_decision := 'hold';
+            v_hold := 'no_recipient';
+            v_reason := p_no_recipient_reason;
+          END IF;
+        END IF;
+        UPDATE inbound_message m SET
+          subject = p_subject, "fromHeader" = p_from, kind = p_kind, decision = v_decision, "decisionReason" = v_reason,
+          domains = p_domains, "clientIds" = p_client_ids,
+          status = CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END,
+          "holdReason" = CASE WHEN v_decision = 'hold' THEN v_hold END,
+          "authResults" = p_auth, stage = 'decided', "decidedAt" = now()
+        WHERE m.id = p_id;
+        IF v_decision = 'hold' AND p_staff_alert_queue IS NOT NULL THEN
+          PERFORM aster_enqueue_slot(p_staff_alert_queue, 'staff-alert', p_staff_alert_seconds);
+        END IF;
+        IF cardinality(p_notice_for) > 0 THEN
+          UPDATE domain d SET "lastNoticeAt" = now() WHERE d.name = ANY(p_notice_for);
+        END IF;
+        RETURN CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END;
+      END $$`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_inbound_message_suspicious"`);
+        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "suspicious"`);
+        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindEvidence"`);
+        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindConfidence"`);
+    }
+}
