@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { AsterExceptionFilter } from './common/exception.filter';
+import { ConsoleModule } from './console/console.module';
 import { AuthFailureLimiter, HttpRateLimitGuard, httpThrottlers } from './common/rate-limits';
 import type { AsterConfig } from './config/config';
 import { AsterConfigModule } from './config/config.module';
@@ -19,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RegistrarsModule } from './registrars/registrars.module';
+import { WatchModule } from './watch/watch.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -65,6 +67,7 @@ export class AppModule {
         HealthModule,
         MailModule,
         MetricsModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AsterExceptionFilter },

@@ -5,14 +5,16 @@ import { ApiToken } from '../auth/api-token.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Client } from '../clients/client.entity';
 import { Contact } from '../clients/contact.entity';
+import { ConsoleSession } from '../console/console-session.entity';
 import { Domain } from '../domains/domain.entity';
 import { DeliveryAttempt } from '../mail/delivery/delivery-attempt.entity';
 import { Delivery } from '../mail/delivery/delivery.entity';
 import { InboundMessage } from '../mail/intake/inbound-message.entity';
 import { RawMessage } from '../mail/intake/raw-message.entity';
 import { Registrar } from '../registrars/registrar.entity';
+import { WatchEvent } from '../watch/watch-event.entity';
 
-export const ENTITIES = [Client, Contact, Registrar, Domain, ApiToken, AuditEvent, InboundMessage, RawMessage, Delivery, DeliveryAttempt];
+export const ENTITIES = [Client, Contact, Registrar, Domain, ApiToken, AuditEvent, InboundMessage, RawMessage, Delivery, DeliveryAttempt, ConsoleSession, WatchEvent];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {
