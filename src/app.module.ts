@@ -20,7 +20,6 @@ import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RegistrarsModule } from './registrars/registrars.module';
-import { WatchModule } from './watch/watch.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
