@@ -36,6 +36,26 @@ export interface AsterConfig {
   revisedTransferPolicyFrom: string | undefined;
   /** The host's own nameservers (`*.example.net` for all under it): guidance warns when DNS is hosted there. */
   hostNameservers: string[];
+  /** The registry watch (src/watch): where RDAP servers are, how often and how fast to ask them. */
+  rdap: RdapSettings;
+}
+
+/** RDAP_* and EXPIRY_REMINDER_DAYS (README, "Registry watch"). */
+export interface RdapSettings {
+  /** Path or http(s) URL of an IANA-format dns.json; undefined: the dated copy in src/watch. */
+  bootstrap: string | undefined;
+  /** Per-TLD (or per-suffix) base URLs that add to or override the bootstrap, lowercase keys without dots at the ends. */
+  servers: Record<string, string>;
+  /** How often each domain is checked; null (`off`): no schedule, checks only on request. */
+  syncIntervalMs: number | null;
+  /** Requests per second to one RDAP host. */
+  ratePerSecond: number;
+  /** How long one RDAP request may take. */
+  timeoutMs: number;
+  /** First wait before retrying a 5xx or a lost connection; doubled each time. */
+  retryDelayMs: number;
+  /** Days before expiry at which reminders go out, largest first. */
+  expiryReminderDays: number[];
 }
 
 /** The REST API's door: where it listens and how much it lets one caller do (SECURITY.md). */
@@ -286,6 +306,49 @@ function tlsFiles(env: Env): SmtpSettings['tls'] {
   return { certFile, keyFile };
 }
 
+function rdapServers(env: Env): Record<string, string> {
+  const v = value(env, 'RDAP_SERVERS');
+  if (v === undefined) return {};
+  const servers: Record<string, string> = {};
+  for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const m = /^\.?([a-z0-9.-]+?)\.?=(.+)$/i.exec(entry);
+    let ok = false;
+    if (m) {
+      try {
+        ok = ['http:', 'https:'].includes(new URL(m[2]).protocol);
+      } catch {
+        ok = false;
+      }
+    }
+    if (!m || !ok) throw new ConfigError('RDAP_SERVERS', 'comma-separated tld=URL pairs, e.g. de=https://rdap.denic.de/,io=https://rdap.identitydigital.services/rdap/', v);
+    servers[m[1].toLowerCase()] = m[2].endsWith('/') ? m[2] : `${m[2]}/`;
+  }
+  return servers;
+}
+
+function rdapSettings(env: Env): RdapSettings {
+  const bootstrap = value(env, 'RDAP_BOOTSTRAP');
+  const interval = value(env, 'RDAP_SYNC_INTERVAL');
+  const rate = value(env, 'RDAP_RATE_PER_SECOND');
+  if (rate !== undefined && (!/^\d+(\.\d+)?$/.test(rate) || Number(rate) <= 0 || Number(rate) > 1000)) {
+    throw new ConfigError('RDAP_RATE_PER_SECOND', 'a number of requests per second above 0, e.g. 1 or 0.5', rate);
+  }
+  const days = value(env, 'EXPIRY_REMINDER_DAYS') ?? '60,30,7,1';
+  const list = days.split(',').map((d) => d.trim()).filter(Boolean);
+  if (list.length === 0 || !list.every((d) => /^\d+$/.test(d) && Number(d) >= 1 && Number(d) <= 366)) {
+    throw new ConfigError('EXPIRY_REMINDER_DAYS', 'comma-separated whole numbers of days from 1 to 366, e.g. 60,30,7,1', days);
+  }
+  return {
+    bootstrap,
+    servers: rdapServers(env),
+    syncIntervalMs: interval?.toLowerCase() === 'off' ? null : duration(env, 'RDAP_SYNC_INTERVAL', '24h'),
+    ratePerSecond: rate === undefined ? 1 : Number(rate),
+    timeoutMs: milliseconds(env, 'RDAP_TIMEOUT_MS', 10_000, 120_000),
+    retryDelayMs: milliseconds(env, 'RDAP_RETRY_DELAY_MS', 2000, 600_000),
+    expiryReminderDays: [...new Set(list.map(Number))].sort((a, b) => b - a),
+  };
+}
+
 /** Reads and checks every variable of the Contract table; throws ConfigError on the first bad one. */
 export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
   const mailDomain = (value(env, 'MAIL_DOMAIN') ?? 'notify.localhost').toLowerCase();
@@ -356,6 +419,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
     workerProcesses: processCount(env, 'ASTER_WORKER_PROCESSES', 1),
     revisedTransferPolicyFrom: isoDay(env, 'REVISED_TRANSFER_POLICY_FROM'),
     hostNameservers: hostList(env, 'HOST_NAMESERVERS'),
+    rdap: rdapSettings(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }
