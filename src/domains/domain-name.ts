@@ -21,7 +21,19 @@ export function toAsciiHost(input: string): string {
   let host = input.trim().toLowerCase();
   if (host.endsWith('.')) host = host.slice(0, -1);
   if (host === '' || /[\s/@:]/.test(host)) return '';
-  return domainToASCII(host);
+  const ascii = domainToASCII(host);
+  // An `xn--` label that is no valid punycode makes the whole name invalid, on every Node version.
+  return ascii.split('.').every((label) => !label.startsWith('xn--') || isALabel(label)) ? ascii : '';
+}
+
+/**
+ * An `xn--` label is an A-label only if it decodes to a non-ASCII U-label that encodes back to it
+ * (RFC 5891 §5.4). Checked here, not left to `url.domainToASCII`: Node 20 refused `xn--zz.com`,
+ * Node 24+ (ada 3+) passes it through unchanged.
+ */
+function isALabel(label: string): boolean {
+  const unicode = domainToUnicode(label);
+  return unicode !== '' && unicode !== label && /[^\x00-\x7f]/.test(unicode) && domainToASCII(unicode) === label;
 }
 
 function checkSyntax(ascii: string): string | undefined {
