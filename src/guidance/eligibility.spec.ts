@@ -111,16 +111,31 @@ describe('transferGuidance', () => {
     });
   });
 
-  it('counts a lock that ends during a day as ending with that day', () => {
+  // The registry counts 60 × 24 hours from the creation time, not from midnight UTC.
+  describe('counts a lock in 24-hour days from the exact moment it started', () => {
     const overrides = { registeredAt: day('2026-01-01T15:30:00Z') };
-    expect(blocker(guidance(overrides, '2026-03-02T20:00:00Z'), 'lock_after_registration')?.until).toBe('2026-03-03');
-    expect(blocker(guidance(overrides, '2026-03-03'), 'lock_after_registration')).toBeUndefined();
+    it.each([
+      ['2026-03-01T15:30:00Z', '2026-03-02'],
+      ['2026-03-02', '2026-03-02'],
+      ['2026-03-02T15:29:59Z', '2026-03-02'],
+      ['2026-03-02T15:30:00Z', undefined],
+      ['2026-03-02T20:00:00Z', undefined],
+      ['2026-03-03', undefined],
+    ])('at %s: until %s', (at, until) => {
+      const g = guidance(overrides, at);
+      expect(blocker(g, 'lock_after_registration')?.until).toBe(until);
+      expect(g.eligible).toBe(until === undefined);
+    });
+
+    it('names the hour when the lock does not end at midnight', () => {
+      expect(blocker(guidance(overrides, '2026-03-02'), 'lock_after_registration')?.message).toMatch(/can move from 15:30 UTC on 2 March 2026\./);
+    });
   });
 
   it('says "may" for today\'s 60-day locks and names the end date in plain words', () => {
     const g = guidance({ registeredAt: day('2026-11-01') }, '2026-11-25');
     expect(blocker(g, 'lock_after_registration')?.message).toBe(
-      "The domain was registered on 1 November 2026. Under ICANN's rules the registrar may refuse a move for 60 days after registration, and most registrars do, so it can move from 31 December 2026.",
+      "The domain was registered on 1 November 2026. Under ICANN's rules the registrar may refuse a move for 60 days after registration, and most registrars do, counted in 24-hour days from that moment, so it can move from 31 December 2026.",
     );
   });
 
@@ -195,16 +210,18 @@ describe('transferGuidance', () => {
       expect(Boolean(blocker(g, 'expired'))).toBe(expired);
       expect(g.eligible).toBe(!expired);
       if (expired) {
-        expect(g.earliestTransferDate).toBe(at); // once renewed
-        expect(g.steps.some((s) => s.startsWith('Ask us to renew the domain'))).toBe(true);
+        expect(g.earliestTransferDate).toBe(at); // still within the auto-renew grace period
+        expect(g.steps.some((s) => s.startsWith('If you are moving the domain, do not renew it first'))).toBe(true);
+        expect(g.steps.some((s) => s.startsWith('If you are keeping the domain where it is, ask us to renew it now'))).toBe(true);
       }
     });
 
-    it('explains that ICANN lets an expired gTLD move, but asks for a renewal first', () => {
+    it('explains that ICANN lets an expired gTLD move, and that renewing first would waste the year', () => {
       const message = blocker(guidance({ expiresAt }, '2027-01-05'), 'expired')?.message;
-      expect(message).toMatch(/^The registration expired on 31 December 2026\./);
-      expect(message).toMatch(/ICANN does not let a registrar refuse a move just because a domain expired/);
-      expect(message).toMatch(/renew it first/);
+      expect(message).toMatch(/^The registration expired on 31 December 2026 \(5 days ago\)\./);
+      expect(message).toMatch(/ICANN does not let a registrar refuse a move only because the domain expired/);
+      expect(message).toMatch(/do not renew it first: a move completed in this period cancels the automatic renewal year/);
+      expect(message).not.toMatch(/Ask us to renew it first/);
     });
 
     it('adds a renewal step while the expiry is near, after the waits and before the preparation', () => {
@@ -264,10 +281,12 @@ describe('transferGuidance', () => {
     });
 
     it.each([
-      ['2025-08-20', false, true],
+      ['2002-06-05', false, true],
+      ['2002-06-06', true, true],
+      ['2004-11-12', true, false],
+      ['2025-08-20', true, false],
       ['2025-08-21', true, false],
-      ['2025-08-22', true, false],
-    ])('transfer_adds_year starts with the table on 21 August 2025: on %s %s (unknown rules: %s)', (at, adds, unknown) => {
+    ])('transfer_adds_year from the 2002 grace period rules, transfer rules from the 2004 IRTP: on %s %s (unknown rules: %s)', (at, adds, unknown) => {
       const g = guidance({}, at);
       expect(Boolean(warning(g, 'transfer_adds_year'))).toBe(adds);
       expect(Boolean(warning(g, 'tld_rules_unknown'))).toBe(unknown);
@@ -299,18 +318,36 @@ describe('transferGuidance', () => {
       expect(g.caveats.join(' ')).not.toMatch(/transfer code/);
     });
 
-    it('.de: AuthInfo valid 30 days, immediate move, DENIC as fallback', () => {
+    it('.de: AuthInfo valid 30 days, immediate move, DENIC as fallback by registered post', () => {
       const g = guidance({ name: 'atelier-linda.de', registeredAt: day('2026-11-20') }, '2026-11-25');
       expect(g.eligible).toBe(true);
       expect(g.steps.some((s) => s.startsWith('Ask us for the AuthInfo (provider transfer password).') && s.includes('valid for 30 days'))).toBe(true);
-      expect(g.steps.some((s) => s.includes('have DENIC create an AuthInfo'))).toBe(true);
+      const fallback = g.steps.find((s) => s.includes('AuthInfo2'));
+      expect(fallback).toMatch(/DENIC sends it by registered post to the holder's postal address in its database, for a fee/);
+      expect(fallback).toMatch(/a wrong or old address means no code/);
+      expect(fallback).not.toMatch(/directly/);
+      expect(g.rules.map((r) => r.id)).toContain('denic-authinfo2');
       expect(g.steps).toContain('The domain moves as soon as the new registrar submits a matching code.');
     });
 
-    it('.eu: code valid 40 days, EURid as fallback', () => {
+    it('.eu: code valid 40 days; My .eu, then the emergency code as a last resort', () => {
       const g = guidance({ name: 'linda-maler.eu' }, '2026-11-25');
       expect(g.steps.some((s) => s.startsWith('Ask us for the authorisation code.') && s.includes('valid for 40 days'))).toBe(true);
-      expect(g.steps.some((s) => s.includes('My .eu'))).toBe(true);
+      const fallback = g.steps.find((s) => s.includes('My .eu'));
+      expect(fallback).toMatch(/Only as a last resort, if neither works, ask EURid for an emergency code/);
+      expect(fallback).toMatch(/WHOIS/);
+      expect(fallback).toMatch(/sign it and e-mail it to EURid/);
+      expect(fallback!.indexOf('My .eu')).toBeLessThan(fallback!.indexOf('emergency code'));
+    });
+
+    it('.uk: with the client lock on, the steps ask to remove it before the tag change', () => {
+      const g = guidance({ name: 'lindapence.co.uk', statuses: ['clientTransferProhibited'] }, '2026-11-25');
+      expect(blocker(g, 'client_transfer_prohibited')?.message).toMatch(/ask us, your host, to remove it/);
+      const unlock = g.steps.findIndex((s) => s.startsWith('Ask us to remove the transfer lock (clientTransferProhibited)'));
+      const tag = g.steps.findIndex((s) => s.startsWith("Ask us to change the domain's registrar tag"));
+      expect(unlock).toBeGreaterThan(0);
+      expect(tag).toBeGreaterThan(unlock);
+      expect(guidance({ name: 'lindapence.co.uk' }, '2026-11-25').steps.some((s) => s.includes('clientTransferProhibited'))).toBe(false);
     });
   });
 
@@ -381,10 +418,15 @@ describe('transferGuidance', () => {
       // Moved 10 February 2027: the new 30-day lock after a transfer ends on 12 March.
       ['2027-02-28', { lastTransferredAt: day('2027-02-10') }, 'lock_after_transfer', '2027-03-12'],
       ['2027-03-12', { lastTransferredAt: day('2027-02-10') }, 'lock_after_transfer', undefined],
-      // Registrant changed 20 February 2027: the lock disappears with the old policy.
-      ['2027-02-28', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', '2027-03-01'],
-      ['2027-03-01', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', undefined],
-      ['2027-03-02', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', undefined],
+      // Registrant changed 20 February 2027: the revised policy has no such lock, but does not say
+      // whether running locks end on its date, so the full 60 days (to 21 April) are kept and the
+      // uncertainty is said.
+      ['2027-02-28', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', '2027-04-21'],
+      ['2027-03-01', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', '2027-04-21'],
+      ['2027-04-20', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', '2027-04-21'],
+      ['2027-04-21', { registrantChangedAt: day('2027-02-20') }, 'lock_after_registrant_change', undefined],
+      // Registrant changed on the day the revised policy starts: no lock at all.
+      ['2027-03-01', { registrantChangedAt: day('2027-03-01') }, 'lock_after_registrant_change', undefined],
     ])('on %s with %o: %s until %s', (iso, overrides, code, until) => {
       expect(blocker(at(iso, overrides), code)?.until).toBe(until);
     });

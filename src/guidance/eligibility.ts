@@ -4,6 +4,8 @@
 import {
   CURRENT_TRANSFER_POLICY_FROM,
   PolicyRule,
+  PolicyRuleOf,
+  RegistryFallbackRoute,
   PolicySource,
   REVISED_TRANSFER_POLICY,
   REVISED_TRANSFER_POLICY_RULES,
@@ -110,13 +112,17 @@ export const ADVICE = {
   renewFirstWithinDays: 14,
 } as const;
 
-// What a registry offers when the current registrar does not hand over the transfer code.
-const REGISTRY_FALLBACK: Readonly<Record<string, string>> = {
-  // DENIC, "The Current Provider Cannot Provide an AuthInfo":
-  // https://www.denic.de/en/domains/de-domains/provider-transfer/how-to-generate-and-store-an-authinfo
-  de: 'If the current provider no longer exists, cannot be reached or does not react, the new provider can have DENIC create an AuthInfo for you directly.',
-  // EURid's My .eu, including its emergency authorisation code (per https://support.zone.eu/kb/eu-domain-authorization-code-and-requesting-it):
-  eu: 'If the registrar does not give you the code, you can request one from EURid through My .eu (https://eurid.eu/en/my-eu/).',
+// How each registry fallback (policy table, kind 'registry_fallback') is put to a client. The
+// decision (which registry offers what) is in the table; only the wording is here.
+const FALLBACK_WORDING: Readonly<Record<RegistryFallbackRoute, (rule: PolicyRuleOf<'registry_fallback'>) => string>> = {
+  authinfo2_by_post: (rule) =>
+    'If the current provider no longer exists, cannot be reached or does not react, the new provider can ask DENIC for a new AuthInfo (AuthInfo2). ' +
+    "DENIC sends it by registered post to the holder's postal address in its database" +
+    (rule.params.fee ? ', for a fee (charged even if the letter does not arrive)' : '') +
+    ': check first that the address on record is right, because a wrong or old address means no code.',
+  emergency_code_form: () =>
+    'If the registrar does not give you the code, you can create one yourself in My .eu (https://eurid.eu/en/my-eu/). ' +
+    "Only as a last resort, if neither works, ask EURid for an emergency code: look the domain up in EURid's WHOIS, follow the \"request an emergency authorisation code\" link in the result, fill in the form, sign it and e-mail it to EURid, which checks that you are the holder.",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -134,6 +140,13 @@ interface Context {
   allRules: readonly PolicyRule[];
 }
 
+/** `15:30 UTC on 2 March 2026`, or `2 March 2026` for a moment at midnight UTC. */
+function momentInWords(date: Date): string {
+  const t = date.getTime();
+  if (t % DAY_MS === 0) return longDate(date);
+  return `${date.toISOString().slice(11, 16)} UTC on ${longDate(date)}`;
+}
+
 const DAY_MS = 86_400_000;
 const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
@@ -143,13 +156,6 @@ function valid(date: Date | null | undefined): Date | null {
 
 function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * DAY_MS);
-}
-
-/** Midnight UTC at or after `date`: a lock ending during a day is counted as ending with that day. */
-function ceilToUtcDay(date: Date): Date {
-  const t = date.getTime();
-  const floor = Math.floor(t / DAY_MS) * DAY_MS;
-  return new Date(floor === t ? t : floor + DAY_MS);
 }
 
 /** "2 March 2026" */
@@ -180,26 +186,55 @@ function startOfUtcDay(day: string): Date {
   return new Date(`${day}T00:00:00Z`);
 }
 
+interface LockEnd {
+  /** The moment the lock stops applying. */
+  end: Date;
+  /** A later rule ends the lock before its own length would. */
+  cutShort: boolean;
+  /**
+   * The rule the lock started under stops applying on this day (YYYY-MM-DD), and the policy that
+   * replaces it does not say whether locks already running end then: `end` is the lock's full length.
+   */
+  transitionUnspecifiedFrom?: string;
+}
+
+function existingLocksUnspecified(rule: PolicyRuleOf<LockKind>): boolean {
+  return rule.kind === 'lock_after_registrant_change' && rule.params.existingLocksAtRuleEnd === 'unspecified';
+}
+
 /**
- * The moment a lock of `kind` that started at `since` stops applying, looking at `at` and, when the
- * rule in force ends before the lock would, at the rules that follow it (so a revised policy with a
- * shorter lock, or none, takes effect on its date). Undefined when no lock applies at `at`.
+ * When a lock of `kind` that started at `since` stops applying, counted in the registry's 24-hour
+ * days from the exact moment of `since` (a lock from 15:30 on 1 January ends 60 × 24 hours later,
+ * at 15:30 on 2 March), looking at `at` and, when the rule in force ends before the lock would, at
+ * the rules that follow it (so a revised policy with a shorter lock, or none, takes effect on its
+ * date). Undefined when no lock applies at `at`.
  */
-function lockUntil(ctx: Context, kind: LockKind, since: Date | null): Date | undefined {
+function lockEnd(ctx: Context, kind: LockKind, since: Date | null): LockEnd | undefined {
   if (!since || ctx.at < since) return undefined;
+  const first = ruleOfKind(rulesInForce(ctx.allRules, ctx.tld, ctx.at), kind);
+  if (!first) {
+    // No such lock today; but a lock begun under a rule that ended without saying what becomes of
+    // running locks still stands, as far as anyone can tell.
+    const then = ruleOfKind(rulesInForce(ctx.allRules, ctx.tld, since), kind);
+    if (!then || !existingLocksUnspecified(then) || !then.effectiveUntil) return undefined;
+    const end = addDays(since, then.params.days);
+    return ctx.at < end ? { end, cutShort: false, transitionUnspecifiedFrom: then.effectiveUntil } : undefined;
+  }
   let when = ctx.at;
   // Each pass moves `when` to the end of a rule; the table has few successive versions.
   for (let pass = 0; pass < 10; pass += 1) {
     const rule = ruleOfKind(rulesInForce(ctx.allRules, ctx.tld, when), kind);
-    const end = rule ? ceilToUtcDay(addDays(since, rule.params.days)) : undefined;
-    if (!end || when >= end) return pass === 0 ? undefined : when;
-    if (rule?.effectiveUntil && startOfUtcDay(rule.effectiveUntil) < end) {
+    const end = rule ? addDays(since, rule.params.days) : undefined;
+    if (!rule || !end || when >= end) return pass === 0 ? undefined : { end: when, cutShort: true };
+    if (rule.effectiveUntil && startOfUtcDay(rule.effectiveUntil) < end) {
+      const next = ruleOfKind(rulesInForce(ctx.allRules, ctx.tld, startOfUtcDay(rule.effectiveUntil)), kind);
+      if (!next && existingLocksUnspecified(rule)) return { end, cutShort: false, transitionUnspecifiedFrom: rule.effectiveUntil };
       when = startOfUtcDay(rule.effectiveUntil);
       continue;
     }
-    return end;
+    return { end, cutShort: pass > 0 };
   }
-  return when;
+  return { end: when, cutShort: true };
 }
 
 function lockBlockers(ctx: Context, warnings: TransferWarning[]): Found[] {
@@ -209,8 +244,8 @@ function lockBlockers(ctx: Context, warnings: TransferWarning[]): Found[] {
     obligation === 'must'
       ? `the registrar must refuse a move for ${days} days after ${event}`
       : `the registrar may refuse a move for ${days} days after ${event}, and most registrars do`;
-  const from = (until: Date, days: number, since: Date): string =>
-    until < ceilToUtcDay(addDays(since, days)) ? `${longDate(until)}, when new ICANN rules take over` : longDate(until);
+  const from = (lock: LockEnd): string =>
+    lock.cutShort ? `${momentInWords(lock.end)}, when new ICANN rules take over` : momentInWords(lock.end);
 
   const checks: { kind: 'lock_after_registration' | 'lock_after_transfer'; since: Date | null; what: string; event: string }[] = [
     { kind: 'lock_after_registration', since: valid(domain.registeredAt), what: 'The domain was registered on', event: 'registration' },
@@ -218,20 +253,26 @@ function lockBlockers(ctx: Context, warnings: TransferWarning[]): Found[] {
   ];
   for (const check of checks) {
     const rule = ruleOfKind(rules, check.kind);
-    const until = lockUntil(ctx, check.kind, check.since);
-    if (!rule || !until || !check.since) continue;
+    const lock = lockEnd(ctx, check.kind, check.since);
+    if (!rule || !lock || !check.since) continue;
+    const early =
+      rule.kind === 'lock_after_transfer' && rule.params.earlyRemovalOnRequest
+        ? ' The registrar may lift this lock sooner if the registrant asks for it and gives a reasonable basis (for example, the move was a mistake).'
+        : '';
     found.push({
       code: check.kind,
-      until: utcDay(until),
+      until: utcDay(lock.end),
       ends: 'on_date',
-      message: `${check.what} ${longDate(check.since)}. Under ICANN's rules ${refusal(rule.params.obligation, rule.params.days, check.event)}, so it can move from ${from(until, rule.params.days, check.since)}.`,
+      message: `${check.what} ${longDate(check.since)}. Under ICANN's rules ${refusal(rule.params.obligation, rule.params.days, check.event)}, counted in 24-hour days from that moment, so it can move from ${from(lock)}.${early}`,
     });
   }
 
-  const changeRule = ruleOfKind(rules, 'lock_after_registrant_change');
   const changedAt = valid(domain.registrantChangedAt);
-  const until = lockUntil(ctx, 'lock_after_registrant_change', changedAt);
-  if (changeRule && changedAt && until) {
+  const lock = lockEnd(ctx, 'lock_after_registrant_change', changedAt);
+  const changeRule =
+    ruleOfKind(rules, 'lock_after_registrant_change') ??
+    (changedAt && lock?.transitionUnspecifiedFrom ? ruleOfKind(rulesInForce(ctx.allRules, ctx.tld, changedAt), 'lock_after_registrant_change') : undefined);
+  if (changeRule && changedAt && lock) {
     const days = changeRule.params.days;
     if (domain.registrantChangeOptOut && changeRule.params.optOutAllowed) {
       warnings.push({
@@ -239,13 +280,16 @@ function lockBlockers(ctx: Context, warnings: TransferWarning[]): Found[] {
         message: `The registrant (owner) details changed on ${longDate(changedAt)}, but the registrant opted out of the ${days}-day lock beforehand, so it does not stop a move. If the registrar still shows a lock, ask us.`,
       });
     } else {
+      const transition = lock.transitionUnspecifiedFrom
+        ? ` The revised ICANN Transfer Policy, in force from ${longDate(lock.transitionUnspecifiedFrom)}, has no such lock, but it does not say whether locks imposed before that day end on it: ask the registrar, which may let the move go ahead from ${longDate(lock.transitionUnspecifiedFrom)}.`
+        : '';
       found.push({
         code: 'lock_after_registrant_change',
-        until: utcDay(until),
+        until: utcDay(lock.end),
         ends: 'on_date',
         message:
           `The registrant (owner) details changed on ${longDate(changedAt)}. ICANN requires a ${days}-day lock on moves after such a change ` +
-          `(a registrant can opt out only before the change, and no opt-out is recorded), so it can move from ${from(until, days, changedAt)}.`,
+          `(a registrant can opt out only before the change, and no opt-out is recorded), so it can move from ${from(lock)}.${transition}`,
       });
     }
   }
@@ -255,7 +299,7 @@ function lockBlockers(ctx: Context, warnings: TransferWarning[]): Found[] {
 interface StatusBlocker {
   status: string;
   code: TransferBlockerCode;
-  ends: Ends;
+  ends: Ends | ((ctx: Context) => Ends);
   message: (ctx: Context) => string;
 }
 
@@ -308,11 +352,27 @@ const STATUS_BLOCKERS: readonly StatusBlocker[] = [
   {
     status: 'pendingDelete',
     code: 'pending_delete',
-    ends: 'never',
-    message: () =>
-      'The registry is about to delete the domain (pendingDelete). It can no longer be renewed, restored or moved. Once it is released anyone can register it, so be ready to register it again the moment it is free.',
+    // Only for gTLDs is pendingDelete after redemption final (RFC 3915); ccTLD registries with a
+    // quarantine keep a deleted name recoverable, and for others Aster does not know.
+    ends: (ctx) => (isGenericTld(ctx.tld) ? 'never' : 'unknown'),
+    message: (ctx) => {
+      if (isGenericTld(ctx.tld)) {
+        return 'The registry is about to delete the domain (pendingDelete). It can no longer be renewed, restored or moved. Once it is released anyone can register it, so be ready to register it again the moment it is free.';
+      }
+      const quarantine = ruleOfKind(ctx.rules, 'deleted_name_quarantine');
+      if (quarantine) return `The domain has been deleted (pendingDelete). ${quarantineWords(ctx.tld, quarantine)} Ask us today.`;
+      return `The domain has been deleted or is being deleted (pendingDelete). Aster has no data on whether the .${ctx.tld} registry keeps deleted names recoverable for a while; some country-code registries do, so ask us today to check with the registrar whether it can still be restored.`;
+    },
   },
 ];
+
+function quarantineWords(tld: string, rule: PolicyRuleOf<'deleted_name_quarantine'>): string {
+  const who = rule.params.restoredBy === 'any_registrar' ? 'the current registrar or any other .' + tld + ' registrar' : 'the current registrar';
+  return (
+    `A deleted .${tld} domain stays in quarantine for ${rule.params.days} days: it does not work, but the last holder can have it reactivated through ${who}` +
+    `${rule.params.fee ? ', for a fee' : ''}. After that anyone can register it.`
+  );
+}
 
 // During the redemption grace period registries show pendingDelete alongside redemptionPeriod or
 // pendingRestore (RFC 3915 §3.1); only pendingDelete on its own means it is too late.
@@ -323,24 +383,125 @@ function statusBlockers(ctx: Context): Found[] {
   const restorable = [...present].some((s) => RESTORABLE.has(s));
   return STATUS_BLOCKERS.filter((b) => present.has(statusKey(b.status)))
     .filter((b) => !(b.code === 'pending_delete' && restorable))
-    .map((b) => ({ code: b.code, message: b.message(ctx), ends: b.ends }));
+    .map((b) => ({ code: b.code, message: b.message(ctx), ends: typeof b.ends === 'function' ? b.ends(ctx) : b.ends }));
 }
 
-function expiryBlocker(ctx: Context, statusFound: readonly Found[]): Found | undefined {
-  const expiresAt = valid(ctx.domain.expiresAt);
-  if (!expiresAt || ctx.at < expiresAt) return undefined;
-  if (statusFound.some((b) => b.code === 'redemption_period' || b.code === 'pending_restore' || b.code === 'pending_delete')) return undefined;
-  // ICANN's registrant FAQ: registrars may not deny a transfer only because a domain expired
-  // (https://www.icann.org/resources/pages/name-holder-faqs-2017-10-10-en); in practice an expired
-  // domain may stop resolving and be deleted at any time (ERRP), so Aster asks for a renewal first.
-  const icann = isGenericTld(ctx.tld)
-    ? ' ICANN does not let a registrar refuse a move just because a domain expired, but an expired domain may stop working at any moment and the registrar may delete it.'
-    : ' An expired domain may stop working at any moment and can be deleted.';
-  return {
-    code: 'expired',
-    ends: 'after_action',
-    message: `The registration expired on ${longDate(expiresAt)}.${icann} Ask us to renew it first, then move it.`,
-  };
+// ---------------------------------------------------------------------------------------------
+// Expiry: where an expired domain stands, decided from the expiry date and the periods in the
+// policy table (not only from recorded statuses), then put into words.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * - `renewable`: a gTLD within the registry's auto-renew grace period: it can be renewed or moved.
+ *   `mayBeDeleted`: the ERRP's minimum DNS interruption has passed, so the registrar may already
+ *   have deleted it (then it is in redemption).
+ * - `past_grace`: past the auto-renew grace period: in redemption (restore with a fee) if the
+ *   registrar deleted it, or kept by the registrar.
+ * - `past_redemption`: past redemption too: being deleted (pendingDelete), nothing can be done.
+ * - `released`: past pendingDelete as well: gone, unless the registrar kept it.
+ * - `expired`: a ccTLD, or a gTLD on a date for which the table has no periods: no stage known.
+ */
+export type ExpiryStage =
+  | { stage: 'renewable'; expiresAt: Date; days: number; graceEnds: Date; mayBeDeleted: boolean }
+  | { stage: 'past_grace'; expiresAt: Date; days: number; graceEnds: Date; redemptionEndsBy?: Date }
+  | { stage: 'past_redemption'; expiresAt: Date; days: number; releasedBy: Date }
+  | { stage: 'released'; expiresAt: Date; days: number; releasedBy: Date }
+  | { stage: 'expired'; expiresAt: Date; days: number };
+
+// Statuses the registry shows once a name has been deleted; they say more than the dates can.
+const DELETED_STATUSES = new Set(['redemptionperiod', 'pendingrestore', 'pendingdelete']);
+
+export function expiryStage(domain: GuidanceDomain, tld: string, at: Date, rules: readonly PolicyRule[]): ExpiryStage | undefined {
+  const expiresAt = valid(domain.expiresAt);
+  if (!expiresAt || at < expiresAt) return undefined;
+  const statuses = new Set(domain.statuses.map(statusKey));
+  if ([...statuses].some((s) => DELETED_STATUSES.has(s))) return undefined;
+  const days = Math.floor((at.getTime() - expiresAt.getTime()) / DAY_MS);
+  const grace = ruleOfKind(rules, 'auto_renew_grace');
+  if (!grace) return { stage: 'expired', expiresAt, days };
+  const graceEnds = addDays(expiresAt, grace.params.maxDays);
+  const interruption = ruleOfKind(rules, 'dns_interruption_before_deletion');
+  const deletableFrom = addDays(expiresAt, interruption?.params.minDays ?? 0);
+  // autoRenewPeriod on record: the registry still holds the automatic renewal, so not deleted.
+  if (statuses.has('autorenewperiod') || at < graceEnds) {
+    return { stage: 'renewable', expiresAt, days, graceEnds, mayBeDeleted: !statuses.has('autorenewperiod') && at >= deletableFrom };
+  }
+  const redemption = ruleOfKind(rules, 'redemption_period');
+  if (!redemption) return { stage: 'past_grace', expiresAt, days, graceEnds };
+  // Latest case: deleted on the last day of grace.
+  const redemptionEndsBy = addDays(graceEnds, redemption.params.days);
+  if (at < redemptionEndsBy) return { stage: 'past_grace', expiresAt, days, graceEnds, redemptionEndsBy };
+  const pendingDelete = ruleOfKind(rules, 'pending_delete_period');
+  const releasedBy = addDays(redemptionEndsBy, pendingDelete?.params.days ?? 0);
+  return at < releasedBy
+    ? { stage: 'past_redemption', expiresAt, days, releasedBy }
+    : { stage: 'released', expiresAt, days, releasedBy };
+}
+
+const EXPIRY_BLOCKER: Readonly<Record<ExpiryStage['stage'], { code: TransferBlockerCode; ends: Ends }>> = {
+  renewable: { code: 'expired', ends: 'after_action' },
+  past_grace: { code: 'redemption_period', ends: 'unknown' },
+  past_redemption: { code: 'pending_delete', ends: 'never' },
+  released: { code: 'pending_delete', ends: 'never' },
+  expired: { code: 'expired', ends: 'after_action' },
+};
+
+function expiredOn(stage: ExpiryStage): string {
+  const ago = stage.days === 0 ? 'today' : stage.days === 1 ? '1 day ago' : `${stage.days} days ago`;
+  return `The registration expired on ${momentInWords(stage.expiresAt)} (${ago}).`;
+}
+
+function expiryMessage(ctx: Context, stage: ExpiryStage): string {
+  const grace = ruleOfKind(ctx.rules, 'auto_renew_grace');
+  const rgp = ruleOfKind(ctx.rules, 'redemption_period');
+  const graceDays = grace ? `${grace.params.maxDays} days` : 'a few weeks';
+  const rgpDays = rgp ? `${rgp.params.days}-day ` : '';
+  const keptByRegistrar = 'Some registrars keep expired names for themselves instead, and sell or auction them.';
+  switch (stage.stage) {
+    case 'renewable': {
+      const deleted = stage.mayBeDeleted
+        ? ` By now the registrar may already have deleted it: it would then be in its ${rgpDays}redemption period, where it can only be restored, for a restore fee. Ask us to check its status at the registry first.`
+        : '';
+      return (
+        `${expiredOn(stage)} The registry keeps an expired domain renewable for at most ${graceDays} after expiry (until ${momentInWords(stage.graceEnds)} at the latest; the registrar may delete it sooner). ` +
+        'Until then it can be renewed at the current registrar at its renewal price (some charge a late fee), or moved: ICANN does not let a registrar refuse a move only because the domain expired. ' +
+        'If you are moving it, do not renew it first: a move completed in this period cancels the automatic renewal year and adds its own year instead, so a renewal paid now would be lost.' +
+        deleted +
+        ' An expired domain may stop working at any moment.'
+      );
+    }
+    case 'past_grace':
+      return (
+        `${expiredOn(stage)} That is past the registry's auto-renew grace period (at most ${graceDays}), so it can no longer be renewed at the normal price, nor moved. ` +
+        `If the registrar deleted it, it is in its ${rgpDays}redemption period` +
+        (stage.redemptionEndsBy ? ` (which ends by ${momentInWords(stage.redemptionEndsBy)} at the latest)` : '') +
+        ': only the current registrar can restore it, for a restore fee on top of a renewal, and it can be moved once restored. ' +
+        `${keptByRegistrar} Ask us today to check its status and to restore it if that is still possible.`
+      );
+    case 'past_redemption':
+      return (
+        `${expiredOn(stage)} That is past the auto-renew grace period (at most ${graceDays}) and the ${rgpDays}redemption period: it can no longer be renewed, restored or moved. ` +
+        `If the registrar deleted it, the registry is deleting it now (pendingDelete) and releases it by ${momentInWords(stage.releasedBy)} at the latest; then anyone can register it. ${keptByRegistrar}`
+      );
+    case 'released':
+      return (
+        `${expiredOn(stage)} That is past the auto-renew grace period (at most ${graceDays}), the ${rgpDays}redemption period and the deletion that follows: it can no longer be renewed, restored or moved. ` +
+        `It has most likely been deleted and released (someone else may have registered it since). ${keptByRegistrar}`
+      );
+    case 'expired': {
+      const quarantine = ruleOfKind(ctx.rules, 'deleted_name_quarantine');
+      const icann = isGenericTld(ctx.tld)
+        ? ' ICANN does not let a registrar refuse a move just because a domain expired, but an expired domain may stop working at any moment and the registrar may delete it.'
+        : ' An expired domain may stop working at any moment and can be deleted.';
+      const q = quarantine ? ` If it has been deleted: ${quarantineWords(ctx.tld, quarantine)}` : '';
+      return `${expiredOn(stage)}${icann}${q} Ask us to renew it first, then move it.`;
+    }
+  }
+}
+
+function expiryBlocker(ctx: Context, stage: ExpiryStage | undefined): Found | undefined {
+  if (!stage) return undefined;
+  return { ...EXPIRY_BLOCKER[stage.stage], message: expiryMessage(ctx, stage) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,11 +514,16 @@ function expiryWarning(ctx: Context, blockers: readonly Found[]): TransferWarnin
   if (blockers.some((b) => b.code === 'redemption_period' || b.code === 'pending_restore' || b.code === 'pending_delete')) return undefined;
   if (ctx.at < addDays(expiresAt, -ADVICE.renewFirstWithinDays)) return undefined;
   const term = ruleOfKind(ctx.rules, 'term_added_on_transfer');
+  const grace = ruleOfKind(ctx.rules, 'auto_renew_grace');
+  const year = term ? ' (a renewal made before expiry is kept: the move adds its year on top)' : '';
+  const cancelled =
+    grace?.params.transferCancelsAutoRenewYear
+      ? ` Do not count on the automatic renewal at expiry if you are moving: a move completed within the registry's auto-renew grace period (up to ${grace.params.maxDays} days after expiry) cancels that automatic year, so a renewal charged after expiry may be paid for nothing.`
+      : '';
   const autoRenew = ctx.domain.autoRenew ? ' Auto-renew is on, but check with us that the renewal will happen in time.' : '';
-  const year = term ? ' (the move still adds its year on top)' : '';
   return {
     code: 'expires_soon',
-    message: `The registration expires on ${longDate(expiresAt)}, in less than ${ADVICE.renewFirstWithinDays} days. Getting the code and completing a move can take more than a week, and a domain that expires on the way may stop working or be lost: renew it first${year}.${autoRenew}`,
+    message: `The registration expires on ${longDate(expiresAt)}, in less than ${ADVICE.renewFirstWithinDays} days. Getting the code and completing a move can take more than a week, and a domain that expires on the way may stop working or be lost: renew it now${year}, or start the move at once.${cancelled}${autoRenew}`,
   };
 }
 
@@ -372,11 +538,37 @@ function matchingNameservers(domain: GuidanceDomain, hostNameservers: readonly s
 // Steps and caveats
 // ---------------------------------------------------------------------------------------------
 
-function stepsFor(ctx: Context, blockers: readonly Found[], expiring: boolean, dnsHosted: readonly string[]): string[] {
+function stepsFor(
+  ctx: Context,
+  blockers: readonly Found[],
+  expiring: boolean,
+  dnsHosted: readonly string[],
+  stage: ExpiryStage | undefined,
+): string[] {
   const { domain, rules, tld } = ctx;
   const has = (code: TransferBlockerCode) => blockers.some((b) => b.code === code);
 
   if (has('pending_delete')) {
+    const quarantine = ruleOfKind(rules, 'deleted_name_quarantine');
+    if (!isGenericTld(tld)) {
+      return quarantine
+        ? [
+            `Ask us today to have the domain reactivated from quarantine (within ${quarantine.params.days} days of its deletion${quarantine.params.fee ? '; the registry charges a fee' : ''}). ${quarantineWords(tld, quarantine)}`,
+            'Once it is active again, move it with the steps for a normal move.',
+            'If the quarantine has ended, register the name again straight away, at a registrar of your choice and in your own name.',
+          ]
+        : [
+            `Ask us today to find out from the registrar whether the .${tld} registry still lets it restore the domain, and what that costs.`,
+            'If it cannot be restored, watch for the name to be released and register it again straight away, at a registrar of your choice and in your own name.',
+          ];
+    }
+    if (stage?.stage === 'past_redemption' || stage?.stage === 'released') {
+      return [
+        'It is too late to renew, restore or move this registration.',
+        'Ask us to check with the registrar whether it kept the name (some keep expired names and sell or auction them) and, if so, what it asks for it.',
+        'Look the name up: if it is free, or once it is released, register it again straight away, at a registrar of your choice and in your own name, at the normal registration price.',
+      ];
+    }
     return [
       'Nothing can be done for this registration any more: it will be deleted.',
       'Watch for the name to be released and register it again straight away, at a registrar of your choice and in your own name.',
@@ -395,10 +587,23 @@ function stepsFor(ctx: Context, blockers: readonly Found[], expiring: boolean, d
   }
   if (has('pending_transfer')) steps.push('Wait for the move already under way to finish; if you did not ask for it, tell us at once.');
   if (has('server_transfer_prohibited')) steps.push('Ask us to find out from the registry why it locked the domain, and what it takes to lift the lock.');
+  if (stage?.stage === 'past_grace') {
+    steps.push('Ask us today to check the domain\'s status at the registry: whether the registrar deleted it (redemptionPeriod) or kept it.');
+  }
   if (has('redemption_period') || has('pending_restore')) {
     steps.push('Ask us to restore the domain from redemption now (the registrar charges a restore fee); move it once it is active again.');
   }
-  if (has('expired')) steps.push('Ask us to renew the domain at its current registrar now, before anything else.');
+  if (stage?.stage === 'renewable') {
+    if (stage.mayBeDeleted) {
+      steps.push('Ask us to check the domain\'s status at the registry today: if it shows redemptionPeriod, it has been deleted and must be restored first, for a restore fee.');
+    }
+    steps.push(
+      `If you are moving the domain, do not renew it first: start the move now with the steps below. Completed by ${longDate(stage.graceEnds)} (the end of the auto-renew grace period at the latest), the move adds its own year and cancels the automatic renewal year, so a renewal paid first would be lost. If the move cannot be finished in time, ask us to renew it instead.`,
+    );
+    steps.push('If you are keeping the domain where it is, ask us to renew it now, at the registrar\'s renewal price.');
+  } else if (has('expired')) {
+    steps.push('Ask us to renew the domain at its current registrar now, before anything else.');
+  }
   const expiresAt = valid(domain.expiresAt);
   if (expiring && expiresAt) steps.push(`Ask us to renew the domain now: it expires on ${longDate(expiresAt)}, before a move could be finished.`);
 
@@ -420,6 +625,9 @@ function stepsFor(ctx: Context, blockers: readonly Found[], expiring: boolean, d
 
   if (method?.params.method === 'registrar_tag') {
     steps.push("Ask the new registrar for its registrar tag (also called IPS tag), and whether it has to accept incoming domains before they arrive.");
+    if (has('client_transfer_prohibited')) {
+      steps.push('Ask us to remove the transfer lock (clientTransferProhibited) before the tag change.');
+    }
     if (notesStep) steps.push(notesStep);
     steps.push(`Ask us to change the domain's registrar tag to the new registrar's tag. .${tld} domains move this way: no transfer code is used.`);
     steps.push('Check in the new registrar\'s control panel that the domain has arrived, and accept it there if it asks you to.');
@@ -444,8 +652,8 @@ function stepsFor(ctx: Context, blockers: readonly Found[], expiring: boolean, d
           : '') +
         ' Keep it private, like a password.',
     );
-    const fallback = REGISTRY_FALLBACK[tld];
-    if (fallback) steps.push(fallback);
+    const fallback = ruleOfKind(rules, 'registry_fallback');
+    if (fallback) steps.push(FALLBACK_WORDING[fallback.params.route](fallback));
     const term = ruleOfKind(rules, 'term_added_on_transfer');
     steps.push(
       'Start the move at the new registrar: enter the domain name and the code, and pay.' +
@@ -531,7 +739,8 @@ export function transferGuidance(input: TransferGuidanceInput): TransferGuidance
   const warnings: TransferWarning[] = [];
   const locks = lockBlockers(ctx, warnings);
   const statuses = statusBlockers(ctx);
-  const expired = expiryBlocker(ctx, statuses);
+  const stage = expiryStage(input.domain, tld, at, ctx.rules);
+  const expired = expiryBlocker(ctx, stage);
   const found: Found[] = [...locks.sort((a, b) => (a.until ?? '').localeCompare(b.until ?? '')), ...statuses, ...(expired ? [expired] : [])];
 
   const expiring = expiryWarning(ctx, found);
@@ -572,7 +781,7 @@ export function transferGuidance(input: TransferGuidanceInput): TransferGuidance
     earliestTransferDate,
     blockers,
     warnings,
-    steps: stepsFor(ctx, found, Boolean(expiring), dnsHosted),
+    steps: stepsFor(ctx, found, Boolean(expiring), dnsHosted, stage),
     caveats: caveatsFor(ctx, warnings),
     rules: ctx.rules.map(({ id, summary, source }) => ({ id, summary, source })),
   };

@@ -19,12 +19,18 @@ describe('policy table', () => {
   ];
 
   describe.each(tables)('%s', (_name, rules) => {
-    it('gives every rule a source with a policy name and an http(s) URL', () => {
+    it('gives every rule a source (and a dating source, if any) with a policy name and an https URL', () => {
       for (const rule of rules) {
-        expect(rule.source.policy.trim()).not.toBe('');
-        expect(rule.source.url).toMatch(/^https?:\/\/[^\s]+$/);
+        for (const source of [rule.source, ...(rule.datedBy ? [rule.datedBy] : [])]) {
+          expect(source.policy.trim()).not.toBe('');
+          expect({ id: rule.id, url: source.url }).toEqual({ id: rule.id, url: expect.stringMatching(/^https:\/\/[^\s]+$/) });
+        }
         expect(rule.summary.trim()).not.toBe('');
       }
+    });
+
+    it('cites no dead legacy Nominet address', () => {
+      expect(JSON.stringify(rules)).not.toContain('nominet.org.uk');
     });
 
     it('has unique ids, ISO dates and an end after the start', () => {
@@ -40,7 +46,7 @@ describe('policy table', () => {
 
     it('never has two rules of one kind in force for one TLD on the same day', () => {
       for (const tld of ['com', 'art', 'uk', 'de', 'eu']) {
-        for (const at of ['2025-08-21', '2026-11-25', '2027-08-31', '2027-09-01', '2030-01-01']) {
+        for (const at of ['2004-11-12', '2013-08-31', '2016-12-01', '2025-08-21', '2026-11-25', '2027-08-31', '2027-09-01', '2030-01-01']) {
           const inForce = rulesInForce(rules, tld, day(at));
           const kinds = inForce.map((r) => r.kind);
           expect({ tld, at, kinds }).toEqual({ tld, at, kinds: [...new Set(kinds)] });
@@ -56,15 +62,79 @@ describe('policy table', () => {
     expect(ruleOfKind(rules, 'transfer_window')?.params.days).toBe(5);
     expect(ruleOfKind(rules, 'lock_after_registration')?.params).toEqual({ days: 60, obligation: 'may' });
     expect(ruleOfKind(rules, 'lock_after_transfer')?.params).toEqual({ days: 60, obligation: 'may' });
-    expect(ruleOfKind(rules, 'lock_after_registrant_change')?.params).toEqual({ days: 60, obligation: 'must', optOutAllowed: true });
+    expect(ruleOfKind(rules, 'lock_after_registrant_change')?.params).toMatchObject({ days: 60, obligation: 'must', optOutAllowed: true });
     expect(ruleOfKind(rules, 'auth_code_validity')).toBeUndefined(); // no validity limit in today's policy
     expect(ruleOfKind(rules, 'term_added_on_transfer')?.params).toEqual({ years: 1, maxTotalYears: 10 });
     expect(ruleOfKind(rules, 'redemption_period')?.params.days).toBe(30);
   });
 
-  it('has no gTLD rule before the updated Transfer Policy became mandatory', () => {
-    expect(rulesInForce(policyTable(), 'com', day('2025-08-20'))).toEqual([]);
-    expect(rulesInForce(policyTable(), 'com', day('2025-08-21')).length).toBeGreaterThan(0);
+  // Each ICANN rule from the day its substance first applied, not from the 2024 wording's date.
+  describe.each([
+    ['icann-lock-after-registration', '2004-11-12'],
+    ['icann-lock-after-transfer', '2004-11-12'],
+    ['icann-transfer-method', '2004-11-12'],
+    ['icann-transfer-window', '2004-11-12'],
+    ['icann-lock-after-registrant-change', '2016-12-01'],
+    ['icann-redemption-period', '2013-08-31'],
+    ['icann-expiry-notices', '2013-08-31'],
+    ['icann-dns-interruption-before-deletion', '2013-08-31'],
+    ['icann-registrant-approves', '2025-08-21'],
+  ])('%s', (id, from) => {
+    const shift = (iso: string, days: number) => new Date(day(iso).getTime() + days * 86_400_000);
+    it.each([
+      ['the day before', -1, false],
+      ['its first day', 0, true],
+      ['the day after', 1, true],
+    ])(`is in force on %s ${from}: %s`, (_label, offset, inForce) => {
+      const ids = rulesInForce(policyTable(), 'com', shift(from, offset)).map((r) => r.id);
+      expect(ids.includes(id)).toBe(inForce);
+    });
+
+    it('names a primary source for its start date, or is dated by its own text', () => {
+      const rule = policyTable().find((r) => r.id === id)!;
+      expect(rule.effectiveFrom).toBe(from);
+      if (from !== '2025-08-21') expect(rule.datedBy?.url).toMatch(/^https:\/\//);
+    });
+  });
+
+  it('applies the 60-day locks, but not the registrant-only approval, before 21 August 2025', () => {
+    const rules = rulesInForce(policyTable(), 'com', day('2025-06-01'));
+    expect(ruleOfKind(rules, 'lock_after_registration')?.params.days).toBe(60);
+    expect(ruleOfKind(rules, 'lock_after_registrant_change')?.params.days).toBe(60);
+    expect(ruleOfKind(rules, 'redemption_period')?.params.days).toBe(30);
+    expect(ruleOfKind(rules, 'transfer_approval')).toBeUndefined();
+  });
+
+  it('keeps the expiry periods as data: 45-day auto-renew grace, 8-day DNS interruption, 30-day redemption, 5-day pendingDelete', () => {
+    const rules = rulesInForce(policyTable(), 'com', day('2026-12-10'));
+    expect(ruleOfKind(rules, 'auto_renew_grace')?.params).toEqual({ maxDays: 45, transferCancelsAutoRenewYear: true });
+    expect(ruleOfKind(rules, 'dns_interruption_before_deletion')?.params.minDays).toBe(8);
+    expect(ruleOfKind(rules, 'redemption_period')?.params.days).toBe(30);
+    expect(ruleOfKind(rules, 'pending_delete_period')?.params.days).toBe(5);
+  });
+
+  it.each([
+    ['eu', 40],
+    ['nl', 40],
+    ['de', undefined],
+    ['uk', undefined],
+  ])('.%s keeps deleted names in quarantine for %s days', (tld, days) => {
+    expect(ruleOfKind(rulesInForce(policyTable(), tld, day('2026-12-10')), 'deleted_name_quarantine')?.params.days).toBe(days);
+  });
+
+  it.each([
+    ['de', 'authinfo2_by_post'],
+    ['eu', 'emergency_code_form'],
+    ['uk', undefined],
+    ['com', undefined],
+  ])('.%s registry fallback when the registrar gives no code: %s', (tld, route) => {
+    expect(ruleOfKind(rulesInForce(policyTable(), tld, day('2026-12-10')), 'registry_fallback')?.params.route).toBe(route);
+  });
+
+  it('lets the registrar lift the revised 30-day lock after a transfer early, and leaves running registrant-change locks unspecified', () => {
+    const rules = policyTable({ revisedTransferPolicyFrom: '2027-09-01' });
+    expect(ruleOfKind(rulesInForce(rules, 'com', day('2027-09-01')), 'lock_after_transfer')?.params.earlyRemovalOnRequest).toBe(true);
+    expect(ruleOfKind(rulesInForce(rules, 'com', day('2027-08-31')), 'lock_after_registrant_change')?.params.existingLocksAtRuleEnd).toBe('unspecified');
   });
 
   it.each([
