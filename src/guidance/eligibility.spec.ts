@@ -244,6 +244,195 @@ describe('transferGuidance', () => {
     });
   });
 
+  // Issue 17: how long ago a gTLD expired decides what is possible. Expired 21 September 2026
+  // 00:00 UTC: day 8 may be deleted (ERRP 8-day interruption), day 45 ends the auto-renew grace,
+  // day 75 the 30-day redemption at the latest, day 80 the 5-day pendingDelete.
+  describe('expiry stages of a .com without statuses on record', () => {
+    const expiresAt = day('2026-09-21');
+    it.each([
+      ['2026-09-20', 'not expired', undefined, '2026-09-20'],
+      ['2026-09-21', 'day 0', 'expired', '2026-09-21'],
+      ['2026-09-28', 'day 7', 'expired', '2026-09-28'],
+      ['2026-09-29', 'day 8', 'expired', '2026-09-29'],
+      ['2026-10-31', 'day 40', 'expired', '2026-10-31'],
+      ['2026-11-04', 'day 44', 'expired', '2026-11-04'],
+      ['2026-11-05', 'day 45', 'redemption_period', null],
+      ['2026-11-06', 'day 46', 'redemption_period', null],
+      ['2026-12-04', 'day 74', 'redemption_period', null],
+      ['2026-12-05', 'day 75', 'pending_delete', null],
+      ['2026-12-09', 'day 79', 'pending_delete', null],
+      ['2026-12-10', 'day 80', 'pending_delete', null],
+      ['2026-12-11', 'day 81', 'pending_delete', null],
+    ])('on %s (%s): blocker %s, earliest %s', (at, _label, code, earliest) => {
+      const g = guidance({ expiresAt, statuses: [] }, at);
+      expect(g.blockers.map((b) => b.code)).toEqual(code ? [code] : []);
+      expect(g.earliestTransferDate).toBe(earliest);
+      expect(g.eligible).toBe(code === undefined);
+    });
+
+    it.each([
+      ['2026-09-28', false],
+      ['2026-09-29', true],
+      ['2026-11-04', true],
+    ])('on %s says it may already be in redemption: %s', (at, may) => {
+      const g = guidance({ expiresAt, statuses: [] }, at);
+      expect(/may already have deleted it/.test(blocker(g, 'expired')!.message)).toBe(may);
+      expect(g.steps.some((s) => s.startsWith("Ask us to check the domain's status at the registry today"))).toBe(may);
+    });
+
+    it('at 10 days: movable, without renewing first, because the move cancels the auto-renew year', () => {
+      const g = guidance({ expiresAt, statuses: [] }, '2026-10-01');
+      const message = blocker(g, 'expired')!.message;
+      expect(message).toMatch(/\(10 days ago\)/);
+      expect(message).toMatch(/at most 45 days after expiry \(until 5 November 2026 at the latest/);
+      expect(message).toMatch(/renewed at the current registrar at its renewal price/);
+      expect(g.steps.some((s) => s.startsWith('If you are moving the domain, do not renew it first') && s.includes('5 November 2026'))).toBe(true);
+      expect(g.steps.some((s) => s === 'Ask us to renew the domain at its current registrar now, before anything else.')).toBe(false);
+      expect(g.steps.some((s) => s.startsWith('Ask us for the transfer code'))).toBe(true);
+    });
+
+    it('at 35 days: says it may already be in redemption, and to check first', () => {
+      const message = blocker(guidance({ expiresAt, statuses: [] }, '2026-10-26'), 'expired')!.message;
+      expect(message).toMatch(/may already have deleted it: it would then be in its 30-day redemption period, where it can only be restored, for a restore fee/);
+    });
+
+    it('at 60 days: no longer renewable; restore with a fee if deleted, or kept by the registrar', () => {
+      const g = guidance({ expiresAt, statuses: [] }, '2026-11-20');
+      const message = blocker(g, 'redemption_period')!.message;
+      expect(message).toMatch(/past the registry's auto-renew grace period \(at most 45 days\), so it can no longer be renewed at the normal price, nor moved/);
+      expect(message).toMatch(/only the current registrar can restore it, for a restore fee on top of a renewal/);
+      expect(message).toMatch(/ends by 5 December 2026 at the latest/);
+      expect(message).toMatch(/Some registrars keep expired names/);
+      expect(g.steps.some((s) => s.includes('restore the domain from redemption'))).toBe(true);
+      expect(g.steps.some((s) => s.includes('renew it now'))).toBe(false);
+    });
+
+    it('at 80 days: cannot be renewed, restored or moved; never "renew first, earliest today"', () => {
+      const g = guidance({ expiresAt, statuses: [] }, '2026-12-10');
+      const message = blocker(g, 'pending_delete')!.message;
+      expect(message).toMatch(/\(80 days ago\)/);
+      expect(message).toMatch(/it can no longer be renewed, restored or moved/);
+      expect(message).not.toMatch(/renew it first/);
+      expect(g.earliestTransferDate).toBeNull();
+      expect(g.steps[0]).toBe('It is too late to renew, restore or move this registration.');
+      expect(g.steps.some((s) => s.includes('register it again'))).toBe(true);
+    });
+
+    it('at 77 days: being deleted, released by 10 December at the latest', () => {
+      expect(blocker(guidance({ expiresAt, statuses: [] }, '2026-12-07'), 'pending_delete')!.message).toMatch(
+        /releases it by 10 December 2026 at the latest/,
+      );
+    });
+
+    it('believes a recorded autoRenewPeriod over the date: still renewable at 50 days', () => {
+      const g = guidance({ expiresAt, statuses: ['autoRenewPeriod'] }, '2026-11-10');
+      expect(g.blockers.map((b) => b.code)).toEqual(['expired']);
+      expect(g.earliestTransferDate).toBe('2026-11-10');
+    });
+
+    it('believes recorded deletion statuses over the date', () => {
+      const g = guidance({ expiresAt, statuses: ['redemptionPeriod', 'pendingDelete'] }, '2026-10-01');
+      expect(g.blockers.map((b) => b.code)).toEqual(['redemption_period']);
+    });
+
+    it('reasons the same way before the 2024 policy text, from the ERRP of 31 August 2013', () => {
+      const old = (at: string) => guidance({ expiresAt: day('2014-01-01'), statuses: [] }, at);
+      expect(old('2014-01-10').blockers.map((b) => b.code)).toEqual(['expired']);
+      expect(old('2014-03-01').blockers.map((b) => b.code)).toEqual(['redemption_period']);
+      expect(old('2014-03-25').blockers.map((b) => b.code)).toEqual(['pending_delete']);
+    });
+  });
+
+  describe('expiring soon: renewing before a move', () => {
+    it('keeps an explicit renewal before expiry, but warns that a move in the grace period cancels the automatic year', () => {
+      const message = warning(guidance({ expiresAt: day('2026-12-31') }, '2026-12-20'), 'expires_soon')!.message;
+      expect(message).toMatch(/renew it now \(a renewal made before expiry is kept: the move adds its year on top\), or start the move at once/);
+      expect(message).toMatch(/a move completed within the registry's auto-renew grace period \(up to 45 days after expiry\) cancels that automatic year/);
+    });
+  });
+
+  describe('pendingDelete outside the gTLDs', () => {
+    it.each([
+      ['linda-maler.eu', /quarantine for 40 days/],
+      ['lindapence.nl', /quarantine for 40 days/],
+    ])('%s: recoverable from quarantine, not "nothing can be done"', (name, text) => {
+      const g = guidance({ name, statuses: ['pendingDelete'] }, '2026-11-25');
+      expect(g.blockers.map((b) => b.code)).toEqual(['pending_delete']);
+      expect(blocker(g, 'pending_delete')!.message).toMatch(text);
+      expect(blocker(g, 'pending_delete')!.message).not.toMatch(/can no longer be renewed, restored or moved/);
+      expect(g.earliestTransferDate).toBeNull();
+      expect(g.steps[0]).toMatch(/^Ask us today to have the domain reactivated from quarantine/);
+      expect(g.steps.join(' ')).not.toMatch(/Nothing can be done/);
+    });
+
+    it('a ccTLD without data: says Aster does not know and asks to check', () => {
+      const g = guidance({ name: 'studio.io', statuses: ['pendingDelete'] }, '2026-11-25');
+      expect(blocker(g, 'pending_delete')!.message).toMatch(/Aster has no data on whether the \.io registry keeps deleted names recoverable/);
+      expect(g.steps.join(' ')).not.toMatch(/Nothing can be done/);
+    });
+
+    it('an expired .eu mentions the quarantine', () => {
+      const g = guidance({ name: 'linda-maler.eu', expiresAt: day('2026-11-01') }, '2026-11-25');
+      expect(blocker(g, 'expired')!.message).toMatch(/quarantine for 40 days/);
+    });
+  });
+
+  // Issue 17 item 2: before 21 August 2025 the older rules still apply.
+  describe('rules from their real start dates', () => {
+    it('a .com on 1 June 2025, registered 31 days earlier: locked, with ICANN rules', () => {
+      const g = guidance({ registeredAt: day('2025-05-01') }, '2025-06-01');
+      expect(blocker(g, 'lock_after_registration')?.until).toBe('2025-06-30');
+      expect(warning(g, 'tld_rules_unknown')).toBeUndefined();
+      expect(g.caveats.some((c) => c.startsWith('Only the registrant can approve'))).toBe(false);
+      const change = g.caveats.find((c) => c.startsWith('From 21 August 2025 the rules for .com change.'));
+      expect(change).toMatch(/registrant \(Registered Name Holder\) is the only party/);
+      expect(change).not.toMatch(/60 days/);
+    });
+
+    it.each([
+      ['2004-11-11', false],
+      ['2004-11-12', true],
+      ['2004-11-13', true],
+    ])('the 60-day lock after registration on %s: %s', (at, locked) => {
+      const shift = (iso: string, days: number) => new Date(day(iso).getTime() - days * 86_400_000);
+      expect(Boolean(blocker(guidance({ registeredAt: shift(at, 10) }, at), 'lock_after_registration'))).toBe(locked);
+      expect(Boolean(blocker(guidance({ lastTransferredAt: shift(at, 10) }, at), 'lock_after_transfer'))).toBe(locked);
+    });
+
+    it.each([
+      ['2016-11-30', false],
+      ['2016-12-01', true],
+      ['2016-12-02', true],
+    ])('the lock after a change of registrant on %s: %s', (at, locked) => {
+      expect(Boolean(blocker(guidance({ registrantChangedAt: day('2016-11-20') }, at), 'lock_after_registrant_change'))).toBe(locked);
+    });
+
+    it.each([
+      ['2013-08-30', false],
+      ['2013-08-31', true],
+      ['2013-09-01', true],
+    ])('the ERRP redemption period on %s: %s', (at, applies) => {
+      const g = guidance({ statuses: ['redemptionPeriod'] }, at);
+      expect(/30-day redemption period/.test(blocker(g, 'redemption_period')!.message)).toBe(applies);
+    });
+  });
+
+  describe('the revised policy\'s details', () => {
+    const rules = policyTable({ revisedTransferPolicyFrom: '2027-03-01' });
+    it('says the lock after a move may be lifted early on the registrant\'s reasoned request', () => {
+      const g = guidance({ lastTransferredAt: day('2027-03-05') }, '2027-03-10', { rules });
+      expect(blocker(g, 'lock_after_transfer')!.message).toMatch(/may lift this lock sooner if the registrant asks for it and gives a reasonable basis/);
+      const today = guidance({ lastTransferredAt: day('2026-11-05') }, '2026-11-10');
+      expect(blocker(today, 'lock_after_transfer')!.message).not.toMatch(/lift this lock sooner/);
+    });
+
+    it('says it is not specified whether a running change-of-registrant lock ends on the switchover', () => {
+      const message = blocker(guidance({ registrantChangedAt: day('2027-02-20') }, '2027-02-28', { rules }), 'lock_after_registrant_change')!.message;
+      expect(message).toMatch(/so it can move from 21 April 2027\./);
+      expect(message).toMatch(/does not say whether locks imposed before that day end on it/);
+    });
+  });
+
   describe('earliest transfer date', () => {
     it.each([
       ['nothing blocks', {}, '2026-11-25'],
