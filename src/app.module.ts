@@ -20,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RegistrarsModule } from './registrars/registrars.module';
+import { WatchModule } from './watch/watch.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -67,6 +68,7 @@ export class AppModule {
         MailModule,
         MetricsModule,
         ConsoleModule,
+        WatchModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AsterExceptionFilter },

@@ -75,6 +75,8 @@ describe('domains API', () => {
         state: 'active',
         notes: 'Renewed by the host every March.',
         lastNoticeAt: null,
+        // What the registry said at the last RDAP check: none yet (src/watch).
+        registry: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       };

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { Registrar } from '../registrars/registrar.entity';
+import type { RegistryView } from '../watch/rdap-record';
 
 export const DOMAIN_STATES = ['active', 'transfer_pending', 'transferred_away', 'expired', 'deleted'] as const;
 export type DomainState = (typeof DOMAIN_STATES)[number];
@@ -78,6 +79,18 @@ export class Domain {
   /** When registrar mail about this domain last reached Aster (proves the contact switch-over). */
   @Column({ type: 'timestamptz', nullable: true })
   lastNoticeAt: Date | null;
+
+  /** The registry's view from the last RDAP check (src/watch); null before the first. */
+  @Column({ type: 'jsonb', nullable: true })
+  registry: RegistryView | null;
+
+  /** When the registry watch last checked (or claimed) the domain, successfully or not. */
+  @Column({ type: 'timestamptz', nullable: true })
+  registryCheckedAt: Date | null;
+
+  /** When a check last succeeded: the age of `registry`'s values. */
+  @Column({ type: 'timestamptz', nullable: true })
+  registryOkAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

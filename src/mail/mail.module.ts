@@ -23,6 +23,6 @@ import { MessagesService } from './messages/messages.service';
   imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), DomainsModule, RegistrarsModule],
   controllers: [MessagesController, WelcomeController],
   providers: [BounceAddresses, MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
-  exports: [SmtpReceiver, IntakePipeline, DeliveryWorker],
+  exports: [SmtpReceiver, IntakePipeline, DeliveryWorker, DeliveriesService],
 })
 export class MailModule {}

@@ -2,12 +2,12 @@
 // at scrape time, so every instance reports the same truth; latencies are observed where they happen.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AggregatorRegistry, collectDefaultMetrics, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { workerLink } from '../database/worker-processes';
 
 /** Gauges read from the database at scrape time: the same in every process, so never summed. */
-const DATABASE_GAUGES = new Set(['aster_messages', 'aster_deliveries', 'aster_queue_depth', 'aster_queue_oldest_job_age_seconds']);
+const DATABASE_GAUGES = new Set(['aster_messages', 'aster_deliveries', 'aster_queue_depth', 'aster_queue_oldest_job_age_seconds', 'aster_domains_by_registry_check_age']);
 
 /** Latency buckets in seconds, from a quick commit to a slow relay. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
@@ -29,6 +29,14 @@ export class MetricsService {
     name: 'aster_delivery_seconds',
     help: 'From a delivery being queued to the relay accepting it',
     buckets: BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** The registry watch's RDAP requests (src/watch/rdap-client.ts), by host and how each ended. */
+  readonly rdapRequests = new Counter({
+    name: 'aster_rdap_requests_total',
+    help: 'RDAP requests by host and outcome (ok, not_found, rate_limited, server_error, http_error, timeout, malformed, redirect, network)',
+    labelNames: ['host', 'outcome'],
     registers: [this.registry],
   });
 
@@ -76,6 +84,24 @@ export class MetricsService {
           depth.set({ queue: r.name }, Number(r.n));
           this.set({ queue: r.name }, Number(r.age ?? 0));
         }
+      },
+    });
+    new Gauge({
+      name: 'aster_domains_by_registry_check_age',
+      help: 'Domains by the age of their last successful registry (RDAP) check: never, 1d (under a day), 2d, 7d, older',
+      labelNames: ['age'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const rows: { age: string; n: string }[] = await db.query(
+          `SELECT CASE WHEN "registryOkAt" IS NULL THEN 'never'
+                       WHEN "registryOkAt" > now() - interval '1 day' THEN '1d'
+                       WHEN "registryOkAt" > now() - interval '2 days' THEN '2d'
+                       WHEN "registryOkAt" > now() - interval '7 days' THEN '7d'
+                       ELSE 'older' END AS age, count(*) AS n
+             FROM domain GROUP BY 1`,
+        );
+        for (const age of ['never', '1d', '2d', '7d', 'older']) this.set({ age }, Number(rows.find((r) => r.age === age)?.n ?? 0));
       },
     });
     new Gauge({

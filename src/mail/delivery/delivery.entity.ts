@@ -7,9 +7,10 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /**
  * `forward`: the whole notice with the original attached; `digest`: the privacy digest (own domains
  * only); `welcome`: the letter that explains the arrangement; `staff_alert`: held messages and
- * failed deliveries, for the host's staff.
+ * failed deliveries, for the host's staff; `registry_alert` and `expiry_reminder`: the registry
+ * watch's letters (src/watch), about the watch events whose `deliveryIds` hold the delivery.
  */
-export const DELIVERY_FORMS = ['forward', 'digest', 'welcome', 'staff_alert'] as const;
+export const DELIVERY_FORMS = ['forward', 'digest', 'welcome', 'staff_alert', 'registry_alert', 'expiry_reminder'] as const;
 export type DeliveryForm = (typeof DELIVERY_FORMS)[number];
 
 /** One letter for one address. Unique per (message, address): never two sets of copies of a notice. */

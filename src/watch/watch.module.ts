@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DomainsModule } from '../domains/domains.module';
+import { MailModule } from '../mail/mail.module';
+import { RegistryWatch } from './registry-watch.service';
+import { WatchEvent } from './watch-event.entity';
+import { WatchController } from './watch.controller';
+
+/** The registry watch: RDAP checks, the record following the registry, reminders and alarms (issue 13). */
+@Module({
+  imports: [TypeOrmModule.forFeature([WatchEvent]), DomainsModule, MailModule],
+  controllers: [WatchController],
+  providers: [RegistryWatch],
+  exports: [RegistryWatch],
+})
+export class WatchModule {}
