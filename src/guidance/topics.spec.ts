@@ -40,8 +40,13 @@ describe('guidance topics', () => {
       expect(topic).toBeDefined();
     });
 
-    it('is dated "Last reviewed: 2026-11-25"', () => {
-      expect(topic.markdown).toContain('Last reviewed: 2026-11-25');
+    it('is dated "Last reviewed: …" on or after the 2026-11-25 review', () => {
+      const reviewed = /Last reviewed: (\d{4}-\d{2}-\d{2})/.exec(topic.markdown)?.[1];
+      expect(reviewed! >= '2026-11-25').toBe(true);
+    });
+
+    it('cites no dead legacy Nominet address', () => {
+      expect(topic.markdown).not.toContain('nominet.org.uk');
     });
 
     it('ends with a Sources section of links', () => {
@@ -56,6 +61,42 @@ describe('guidance topics', () => {
       const [body, sources] = topic.markdown.split(/^## Sources\s*$/m);
       const links = [...body.matchAll(/<(https?:\/\/[^>\s]+)>|\]\((https?:\/\/[^)\s]+)\)/g)].map((m) => m[1] ?? m[2]);
       for (const url of links) expect(sources).toContain(url);
+    });
+  });
+
+  // Issue 17: the corrected claims, where clients read them.
+  describe('claims checked against primary sources (issue 17)', () => {
+    const moving = () => getTopic('moving-a-domain')!.markdown;
+    const emergency = () => getTopic('emergency-checklist')!.markdown;
+    const caveats = () => getTopic('domain-management-caveats')!.markdown;
+
+    it('.de: AuthInfo2 by registered post to the holder\'s address, for a fee', () => {
+      for (const md of [moving(), emergency()]) {
+        expect(md).toMatch(/registered post to the\s+holder's postal\s+address in its database/);
+        expect(md).toMatch(/wrong or\s+old address means no code/);
+      }
+    });
+
+    it('.eu: the emergency code is a last resort after My .eu, via the WHOIS result and a signed form', () => {
+      for (const md of [moving(), emergency()]) {
+        expect(md).toMatch(/WHOIS/);
+        expect(md).toMatch(/signed form/);
+      }
+      expect(moving()).toMatch(/Only\s+as a last resort/);
+    });
+
+    it('lists an unpaid current period (not yet expired) among the refusal reasons', () => {
+      expect(moving()).toMatch(/unpaid current period while the\s+domain has not yet expired/);
+    });
+
+    it('says renewing before a move in the grace period wastes the automatic year', () => {
+      expect(moving()).toMatch(/If you are moving it, do not renew it first/);
+      expect(caveats()).toMatch(/a move then cancels the automatic renewal year/);
+    });
+
+    it('softens the organisation-field claim to registrars\' practice', () => {
+      expect(caveats()).not.toMatch(/registrars now treat that organisation as\s+the registrant/);
+      expect(caveats()).toMatch(/registrars' practice, not a rule we found in ICANN's own texts/);
     });
   });
 
