@@ -60,6 +60,54 @@ describe('transfer guidance', () => {
     await t.http().patch('/api/domains/lindapence.com').set('Authorization', t.adminAuth).send({ registrantChangedAt: null, registrantChangeOptOut: false, statuses: ['clientTransferProhibited'] }).expect(200);
   });
 
+  // Issue 17: the answers checked against primary sources, through the Contract.
+  describe('issue 17 cases', () => {
+    const guidanceFor = async (name: string, at: string) =>
+      (await t.http().get(`/api/domains/${name}/transfer-guidance?at=${at}`).set('Authorization', t.adminAuth).expect(200)).body;
+    const codes = (body: { blockers: { code: string }[] }) => body.blockers.map((b) => b.code);
+
+    beforeAll(async () => {
+      const add = (body: Record<string, unknown>) =>
+        t.http().post('/api/domains').set('Authorization', t.adminAuth).send({ clientId: linda.id, ...body }).expect(201);
+      await add({ name: 'lapsed-linda.com', registeredAt: '2015-02-01', expiresAt: '2026-09-21', statuses: [] });
+      await add({ name: 'young-linda.com', registeredAt: '2025-05-01', expiresAt: '2026-05-01' });
+      await add({ name: 'linda-atelier.eu', registeredAt: '2015-02-01', expiresAt: '2026-11-01', statuses: ['pendingDelete'] });
+      await add({ name: 'linda-atelier.de', registeredAt: '2015-02-01', expiresAt: '2027-11-01' });
+    });
+
+    it.each([
+      ['2026-10-01', ['expired'], '2026-10-01', /do not renew it first/],
+      ['2026-10-26', ['expired'], '2026-10-26', /may already have deleted it/],
+      ['2026-11-20', ['redemption_period'], null, /restore fee/],
+      ['2026-12-10', ['pending_delete'], null, /can no longer be renewed, restored or moved/],
+    ])('a .com that expired on 21 September 2026, asked on %s', async (at, blockers, earliest, text) => {
+      const body = await guidanceFor('lapsed-linda.com', at);
+      expect(body).toMatchObject({ domain: 'lapsed-linda.com', eligible: false, earliestTransferDate: earliest });
+      expect(codes(body)).toEqual(blockers);
+      expect(body.blockers[0].message).toMatch(text);
+      expect(Array.isArray(body.steps) && Array.isArray(body.caveats)).toBe(true);
+    });
+
+    it('applies the 60-day lock after registration before 21 August 2025', async () => {
+      const body = await guidanceFor('young-linda.com', '2025-06-01');
+      expect(body.eligible).toBe(false);
+      expect(body.blockers).toEqual([expect.objectContaining({ code: 'lock_after_registration', until: '2025-06-30' })]);
+    });
+
+    it('does not call a deleted .eu hopeless: it is in quarantine', async () => {
+      const body = await guidanceFor('linda-atelier.eu', '2026-11-25');
+      expect(codes(body)).toEqual(['pending_delete']);
+      expect(body.earliestTransferDate).toBeNull();
+      expect(body.blockers[0].message).toMatch(/quarantine for 40 days/);
+      expect(body.steps.join(' ')).not.toMatch(/Nothing can be done/);
+    });
+
+    it('.de: the fallback AuthInfo comes by registered post', async () => {
+      const body = await guidanceFor('linda-atelier.de', '2026-11-25');
+      expect(body.steps.join(' ')).toMatch(/registered post to the holder's postal address/);
+    });
+  });
+
   it('checks the date and the domain', async () => {
     const bad = await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=soon').set('Authorization', t.adminAuth).expect(400);
     expect(bad.body.errors[0].field).toBe('at');
