@@ -214,6 +214,8 @@ const ICANN_RULES: readonly PolicyRule[] = [
     tlds: 'gtld',
     effectiveFrom: ERRP_FROM,
     datedBy: ERRP_DATED,
+    note:
+      'Section and wording ("at least 8 consecutive days ... to the extent the registry permits") as quoted in the December 2026 guidance audit; the stored copy of the ERRP page was read only up to 2.1.2. Aster uses it only to say from when a registrar may already have deleted an expired name.',
     params: { minDays: 8 },
   },
   {
