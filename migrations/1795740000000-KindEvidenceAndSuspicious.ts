@@ -2,8 +2,9 @@ import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Issue 12: what decided a message's kind, how sure the reading is, and whether the message is a
- * scam or phishing (`suspicious`: `{ reasons: [...] }`, null when nothing is). The decision is
- * still written once, by aster_record_decision, which takes the three values too.
+ * scam or phishing (`suspicious`: `{ reasons: [...] }`, null when nothing is); issue 13: what its
+ * claims are and what the registry says of them (`checks`). The decision is still written once, by
+ * aster_record_decision, which takes the four values too.
  */
 export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterface {
     name = 'KindEvidenceAndSuspicious1795740000000'
@@ -12,6 +13,7 @@ export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterfac
         await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindConfidence" real`);
         await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindEvidence" text array`);
         await queryRunner.query(`ALTER TABLE "inbound_message" ADD "suspicious" jsonb`);
+        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "checks" jsonb`);
         // GET /api/messages?suspicious=true: the few suspicious messages, newest first.
         await queryRunner.query(`CREATE INDEX "IDX_inbound_message_suspicious" ON "inbound_message" ("receivedAt", "id") WHERE "suspicious" IS NOT NULL`);
         await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer)`);
@@ -20,7 +22,7 @@ export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterfac
         p_id uuid, p_subject text, p_from text, p_kind text, p_decision text, p_reason text, p_hold_reason text,
         p_domains text[], p_client_ids uuid[], p_auth jsonb, p_shares jsonb, p_no_recipient_reason text,
         p_notice_for text[], p_deliver_queue text, p_staff_alert_queue text, p_staff_alert_seconds integer,
-        p_kind_confidence real, p_kind_evidence text[], p_suspicious jsonb)
+        p_kind_confidence real, p_kind_evidence text[], p_suspicious jsonb, p_checks jsonb)
       RETURNS text LANGUAGE plpgsql AS $$
       DECLARE
         v_share jsonb;
@@ -48,7 +50,7 @@ export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterfac
         END IF;
         UPDATE inbound_message m SET
           subject = p_subject, "fromHeader" = p_from, kind = p_kind, decision = v_decision, "decisionReason" = v_reason,
-          "kindConfidence" = p_kind_confidence, "kindEvidence" = p_kind_evidence, suspicious = p_suspicious,
+          "kindConfidence" = p_kind_confidence, "kindEvidence" = p_kind_evidence, suspicious = p_suspicious, checks = p_checks,
           domains = p_domains, "clientIds" = p_client_ids,
           status = CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END,
           "holdReason" = CASE WHEN v_decision = 'hold' THEN v_hold END,
@@ -65,7 +67,7 @@ export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterfac
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer, real, text[], jsonb)`);
+        await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer, real, text[], jsonb, jsonb)`);
         await queryRunner.query(`
       CREATE FUNCTION aster_record_decision(
         p_id uuid, p_subject text, p_from text, p_kind text, p_decision text, p_reason text, p_hold_reason text,
@@ -112,6 +114,7 @@ export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterfac
         RETURN CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END;
       END $$`);
         await queryRunner.query(`DROP INDEX "public"."IDX_inbound_message_suspicious"`);
+        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "checks"`);
         await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "suspicious"`);
         await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindEvidence"`);
         await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindConfidence"`);

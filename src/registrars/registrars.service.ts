@@ -131,10 +131,12 @@ export class RegistrarsService {
    * Whether `domain` (a registrable name in lowercase ASCII, e.g. a From address's) is one of a
    * known registrar's sender domains: what sender verification asks once per message.
    */
-  /** Every registrar's sender domains (routing reads them to tell a registrar's mail from a look-alike). */
-  async allSenderDomains(): Promise<string[]> {
-    const rows: { domain: string }[] = await this.db.query('SELECT DISTINCT unnest("senderDomains") AS domain FROM registrar');
-    return rows.map((r) => r.domain);
+  /**
+   * Every registrar with its sender domains and IANA id: routing tells a registrar's mail from a
+   * look-alike by them, and knows which registrar a message comes from.
+   */
+  async senderDirectory(): Promise<{ name: string; ianaId: number | null; senderDomains: string[] }[]> {
+    return this.db.query('SELECT name, "ianaId", "senderDomains" FROM registrar ORDER BY name');
   }
 
   async isRegistrarSenderDomain(domain: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { ClaimCheck } from './claims';
 import type { NoticeKind } from './classify';
 
 export const MESSAGE_STATUSES = ['received', 'forwarded', 'held', 'released', 'discarded'] as const;
@@ -95,6 +96,10 @@ export class InboundMessage {
   /** Why the message looks like a scam or phishing, or null when nothing does. */
   @Column({ type: 'jsonb', nullable: true })
   suspicious: Suspicion | null;
+
+  /** Each claim the message makes about a tracked domain, against the registry (issue 13). */
+  @Column({ type: 'jsonb', nullable: true })
+  checks: ClaimCheck[] | null;
 
   @Column({ type: 'varchar', length: 16, nullable: true })
   decision: Decision | null;

@@ -11,6 +11,8 @@ import { RegistrarsService } from '../../registrars/registrars.service';
 import { BounceAddresses } from '../delivery/bounce-addresses';
 import { DELIVER_QUEUE } from '../delivery/queues';
 import { MessagesService, type RoutingResult, type RoutingView } from '../messages/messages.service';
+import { registrableDomain } from '../../domains/domain-name';
+import { checkClaims, registryReasons, type ClaimCheck } from './claims';
 import { classifyNotice } from './classify';
 import { decide } from './decide';
 import { loopReason, type LoopReason } from './loop';
@@ -27,6 +29,22 @@ interface RouteJob {
   messageId: string;
   /** How many times sender verification has been put off for want of DNS (enforce mode). */
   verifyAttempt?: number;
+}
+
+/** A registrar as routing knows it (RegistrarsService.senderDirectory). */
+type RegistrarEntry = { name: string; ianaId: number | null; senderDomains: string[] };
+/** A tracked domain as routing reads it (DomainsService.findByAsciiNames). */
+type TrackedForRouting = Awaited<ReturnType<DomainsService['findByAsciiNames']>>[number];
+
+/**
+ * The classifier's suspicion, with the registry's reasons added: a notice whose registrar the
+ * registry contradicts (both IANA ids known), or whose expiry date it contradicts when the sender
+ * is not verified registrar mail, is not what it claims to be.
+ */
+function withRegistryReasons(suspicious: { reasons: string[] } | null, checks: ClaimCheck[], senderVerified: boolean): { reasons: string[] } | null {
+  const extra = registryReasons(checks, senderVerified);
+  if (extra.length === 0) return suspicious;
+  return { reasons: [...new Set([...(suspicious?.reasons ?? []), ...extra])] };
 }
 
 /** A route job as the worker hands it over: how many times it has failed before. */
@@ -137,50 +155,67 @@ export class IntakePipeline implements OnApplicationBootstrap {
       // Stage 5 for the whole batch: the alias each was sent to, then every domain it names.
       const all = new Set(waiting.flatMap((e) => e.candidates ?? []));
       const tracked = all.size ? await this.domains.findByAsciiNames([...all]) : [];
-      const knownRegistrarDomains = await this.knownRegistrarDomains();
-      const decisions = waiting.map((examined) => ({ id: examined.id, result: examined.result ?? this.result(examined, tracked, knownRegistrarDomains) }));
+      const registrars = await this.knownRegistrars();
+      const decisions = waiting.map((examined) => ({ id: examined.id, result: examined.result ?? this.result(examined, tracked, registrars) }));
       const written = await this.record(decisions, jobs, failures);
       if (written.some((d) => d.result.outcome.decision !== 'hold')) this.jobs.nudge(DELIVER_QUEUE.name);
     }
     await this.settleFailures(failures);
   }
 
-  private registrarDomains: { at: number; domains: Promise<string[]> } | undefined;
+  private registrarDirectory: { at: number; registrars: Promise<RegistrarEntry[]> } | undefined;
 
-  /** Every registrar's sender domains, read at most every 30 s (the classifier tells look-alikes by them). */
-  private knownRegistrarDomains(): Promise<string[]> {
+  /** Every registrar with its sender domains, read at most every 30 s (look-alikes, the sender's registrar). */
+  private knownRegistrars(): Promise<RegistrarEntry[]> {
     const now = Date.now();
-    if (!this.registrarDomains || now - this.registrarDomains.at > 30_000) {
-      const domains = this.registrars.allSenderDomains();
-      this.registrarDomains = { at: now, domains };
-      domains.catch(() => (this.registrarDomains = undefined));
+    if (!this.registrarDirectory || now - this.registrarDirectory.at > 30_000) {
+      const registrars = this.registrars.senderDirectory();
+      this.registrarDirectory = { at: now, registrars };
+      registrars.catch(() => (this.registrarDirectory = undefined));
     }
-    return this.registrarDomains.domains;
+    return this.registrarDirectory.registrars;
   }
 
   /** Stages 5–7 for one examined message: its tracked domains, kind and decision. */
-  private result(
-    examined: Examined,
-    tracked: { name: string; clientId: string; registrarName: string | null; registrarSenderDomains: string[] }[],
-    knownRegistrarDomains: string[],
-  ): RoutingResult {
+  private result(examined: Examined, tracked: TrackedForRouting[], registrars: RegistrarEntry[]): RoutingResult {
     const { id, candidates, mail, loop, senderAccepted, senderVerified, authResults } = examined;
     const names = new Set(candidates);
     const concerned = tracked.filter((d) => names.has(d.name));
     const matched = concerned.map((d) => ({ name: d.name, clientId: d.clientId }));
-    const registrarOfRecord = [
-      ...new Map(concerned.filter((d) => d.registrarName).map((d) => [d.registrarName!, { name: d.registrarName!, senderDomains: d.registrarSenderDomains }])).values(),
-    ];
+    // The registry's view of each domain, when the watch checked it within its interval.
+    const maxAge = this.config.rdap.syncIntervalMs ?? 24 * 60 * 60 * 1000;
+    const registry = new Map(
+      concerned.map((d) => [d.name, d.registry && d.registryOkAt && Date.now() - new Date(d.registryOkAt).getTime() <= maxAge ? d.registry : undefined]),
+    );
+    // The registrar of record: ours on file, else the registry's when it is a registrar we know.
+    const ofRecord = new Map<string, { name: string; senderDomains: string[] }>();
+    for (const d of concerned) {
+      if (d.registrarName) ofRecord.set(d.registrarName, { name: d.registrarName, senderDomains: d.registrarSenderDomains });
+      else {
+        const known = registrars.find((r) => r.ianaId !== null && r.ianaId === registry.get(d.name)?.registrarIanaId);
+        if (known) ofRecord.set(known.name, { name: known.name, senderDomains: known.senderDomains });
+      }
+    }
     const reading = classifyNotice({
       subject: mail!.subject,
       text: mail!.text,
       html: mail!.html,
       from: mail!.from,
       fromAddress: mail!.fromAddress ?? null,
-      registrarOfRecord,
-      knownRegistrarDomains,
+      registrarOfRecord: [...ofRecord.values()],
+      knownRegistrarDomains: registrars.flatMap((r) => r.senderDomains),
       senderVerified,
     });
+    const senderDomain = mail!.fromAddress ? registrableDomain(mail!.fromAddress) : undefined;
+    const sender = senderDomain ? registrars.find((r) => r.senderDomains.includes(senderDomain)) : undefined;
+    const checks = checkClaims({
+      kind: reading.kind,
+      text: mail!.text,
+      domains: matched.map((d) => d.name),
+      sender: sender ? { name: sender.name, ianaId: sender.ianaId } : null,
+      registry,
+    });
+    const suspicious = withRegistryReasons(reading.suspicious, checks, senderVerified === true);
     const outcome = decide({
       loop,
       domains: matched,
@@ -192,8 +227,9 @@ export class IntakePipeline implements OnApplicationBootstrap {
     return {
       subject: mail!.subject || null,
       from: mail!.from,
-      kind: reading.kind,
-      reading: { confidence: reading.confidence, evidence: reading.evidence, suspicious: reading.suspicious },
+      kind: suspicious && !reading.suspicious ? 'other' : reading.kind,
+      reading: { confidence: reading.confidence, evidence: reading.evidence, suspicious },
+      checks,
       matched,
       authResults: authResults ?? null,
       noticeFor: loop ? [] : matched.map((d) => d.name),

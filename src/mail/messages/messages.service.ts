@@ -16,6 +16,7 @@ import { DELIVER_QUEUE, STAFF_ALERT_INTERVAL_SECONDS, STAFF_ALERT_QUEUE } from '
 import { describeReport, reportsFailure, type BounceReport } from '../intake/bounce';
 import type { ClientShare, DecideOutcome, TrackedDomain } from '../intake/decide';
 import { InboundMessage, type HoldReason, type Suspicion } from '../intake/inbound-message.entity';
+import type { ClaimCheck } from '../intake/claims';
 import type { NoticeKind } from '../intake/classify';
 import { RAW_SLICE_BYTES, readRaw, readRawSlices } from '../intake/raw-reader';
 import { MESSAGE_COUNT_CAP, type MessageQuery } from './dto/message-query.dto';
@@ -26,6 +27,8 @@ export interface RoutingResult {
   kind: NoticeKind | null;
   /** How the kind was read (absent: not classified, e.g. unparseable). */
   reading?: { confidence: number; evidence: string[]; suspicious: Suspicion | null };
+  /** The notice's claims against the registry (issue 13). */
+  checks?: ClaimCheck[];
   outcome: DecideOutcome;
   /** Every tracked domain the message concerns, whatever the decision. */
   matched: TrackedDomain[];
@@ -99,6 +102,7 @@ export class MessagesService {
         kind_confidence: result.reading?.confidence ?? null,
         kind_evidence: result.reading?.evidence ?? null,
         suspicious: result.reading?.suspicious ?? null,
+        checks: result.checks ?? null,
       };
     });
     const noticeFor = [...new Set(decisions.flatMap((d) => d.result.noticeFor))].sort();
@@ -106,10 +110,10 @@ export class MessagesService {
       `WITH decided AS (
          SELECT aster_record_decision(x.id, x.subject, x.from_header, x.kind, x.decision, x.reason, x.hold_reason,
                                       x.domains, x.client_ids, x.auth, x.shares, x.no_recipient_reason,
-                                      '{}'::text[], $2, $3, $4, x.kind_confidence, x.kind_evidence, x.suspicious) AS status
+                                      '{}'::text[], $2, $3, $4, x.kind_confidence, x.kind_evidence, x.suspicious, x.checks) AS status
            FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, subject text, from_header text, kind text, decision text,
                 reason text, hold_reason text, domains text[], client_ids uuid[], auth jsonb, shares jsonb, no_recipient_reason text,
-                kind_confidence real, kind_evidence text[], suspicious jsonb)
+                kind_confidence real, kind_evidence text[], suspicious jsonb, checks jsonb)
        ), noticed AS (
          UPDATE domain SET "lastNoticeAt" = now() WHERE name = ANY($5::text[]) RETURNING 1
        )
@@ -225,6 +229,7 @@ export class MessagesService {
       ...this.summary(message),
       decision: message.decision,
       decisionReason: message.decisionReason,
+      checks: message.checks ?? [],
       envelope: { from: message.envelopeFrom, to: message.envelopeTo },
       remoteAddress: message.remoteAddress,
       size: message.size,

@@ -53,6 +53,8 @@ export interface NoticeReading {
   suspicious?: string[] | null;
   /** The kind could not be read with confidence: no explanation of a guessed kind. */
   uncertain?: boolean;
+  /** Where the registry contradicts the message about the reader's domains, one sentence each. */
+  registrySays?: string[];
 }
 
 export interface ForwardInput {

@@ -228,14 +228,20 @@ export function footer(staffEmail: string | undefined, why: string): Section {
  * explanation; otherwise the kind's explanation. The unverified-sender banner comes first when set.
  */
 export function opening(
-  input: { kind: NoticeKind; unverifiedSender: boolean; reading?: { suspicious?: string[] | null; uncertain?: boolean } },
+  input: { kind: NoticeKind; unverifiedSender: boolean; reading?: { suspicious?: string[] | null; uncertain?: boolean; registrySays?: string[] } },
   domains: readonly NoticeDomain[],
 ): Section[] {
   const reasons = input.reading?.suspicious;
+  const registry = input.reading?.registrySays?.length ? [paragraphs('What the registry says', input.reading.registrySays)] : [];
   if (reasons && reasons.length > 0) {
     const registrars = [...new Set(domains.map((d) => d.registrar).filter((r): r is string => !!r))];
-    return [suspiciousBanner(reasons), ...(input.unverifiedSender ? [unverifiedBanner()] : []), explanation(suspiciousExplanation(reasons, registrars), domains)];
+    return [
+      suspiciousBanner(reasons),
+      ...(input.unverifiedSender ? [unverifiedBanner()] : []),
+      explanation(suspiciousExplanation(reasons, registrars), domains),
+      ...registry,
+    ];
   }
   const e = input.reading?.uncertain ? UNCERTAIN_EXPLANATION : input.kind;
-  return [...(input.unverifiedSender ? [unverifiedBanner()] : []), explanation(e, domains)];
+  return [...(input.unverifiedSender ? [unverifiedBanner()] : []), explanation(e, domains), ...registry];
 }
