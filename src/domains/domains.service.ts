@@ -206,11 +206,16 @@ export class DomainsService {
    * The tracked domains among `names` (lowercase ASCII): their name and client only, in one query on
    * the unique name index (the mail hot path: matching and the RCPT check).
    */
-  /** The tracked domains among `names`, with their client and registrar of record (routing's lookup). */
-  async findByAsciiNames(names: string[]): Promise<(Pick<Domain, 'name' | 'clientId'> & { registrarName: string | null; registrarSenderDomains: string[] })[]> {
+  /**
+   * The tracked domains among `names`, with their client, registrar of record and the registry
+   * watch's last successful view (routing's lookup: one query).
+   */
+  async findByAsciiNames(
+    names: string[],
+  ): Promise<(Pick<Domain, 'name' | 'clientId' | 'registry' | 'registryOkAt'> & { registrarName: string | null; registrarSenderDomains: string[] })[]> {
     if (names.length === 0) return [];
     return this.db.query(
-      `SELECT d.name, d."clientId", r.name AS "registrarName", coalesce(r."senderDomains", '{}') AS "registrarSenderDomains"
+      `SELECT d.name, d."clientId", d.registry, d."registryOkAt", r.name AS "registrarName", coalesce(r."senderDomains", '{}') AS "registrarSenderDomains"
          FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
         WHERE d.name = ANY($1::varchar[])`,
       [names],

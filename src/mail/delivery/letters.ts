@@ -7,6 +7,7 @@ import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import type { Domain } from '../../domains/domain.entity';
+import { disagreements, type ClaimCheck } from '../intake/claims';
 import { KIND_CONFIDENCE_THRESHOLD, type NoticeKind } from '../intake/classify';
 import { InboundMessage, type Suspicion } from '../intake/inbound-message.entity';
 import { readMessage } from '../intake/parse';
@@ -31,6 +32,8 @@ export interface NoticeRow {
   messageDomains: string[];
   kindConfidence: number | null;
   suspicious: Suspicion | null;
+  /** The message's claims against the registry. */
+  checks: ClaimCheck[] | null;
   rawSize: number | null;
   /** The raw bytes when they fit in one slice (RAW_SLICE_BYTES), else NULL: read with readRaw. */
   raw: Buffer | null;
@@ -120,7 +123,7 @@ export class Letters {
     if (deliveryIds.length === 0) return new Map();
     const rows = (await this.db.query(
       `SELECT d.id AS "deliveryId", m.id IS NOT NULL AS "messageFound", m.kind, m.subject, m."fromHeader", m."authResults",
-              coalesce(m.domains, '{}') AS "messageDomains", m."kindConfidence", m.suspicious,
+              coalesce(m.domains, '{}') AS "messageDomains", m."kindConfidence", m.suspicious, m.checks,
               octet_length(r.raw) AS "rawSize", CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw,
               c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName",
               (SELECT coalesce(json_agg(json_build_object('name', dm.name, 'unicodeName', dm."unicodeName", 'registeredAt', dm."registeredAt",
@@ -178,6 +181,7 @@ export class Letters {
     const reading = {
       suspicious: row.suspicious?.reasons ?? null,
       uncertain: row.kindConfidence !== null && row.kindConfidence < KIND_CONFIDENCE_THRESHOLD,
+      registrySays: disagreements(row.checks ?? [], domains.map((x) => x.name)),
     };
     const common = { deliveryId: d.id, to, clientName: row.clientName!, kind: row.kind ?? 'other', reading, domains, unverifiedSender };
     if (d.form === 'digest') return composeDigest(this.settings, { ...common, original: { ...original, domains: row.messageDomains } });
