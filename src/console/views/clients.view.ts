@@ -14,7 +14,7 @@ export function clientsPage(v: { items: ClientListItemDto[]; total: number; page
   <div><button type="submit">Find</button></div>
 </form>
 <p role="status">${v.total} client${v.total === 1 ? '' : 's'}.</p>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
   <caption>Clients by name</caption>
   <thead><tr><th scope="col">Client</th><th scope="col">Contacts</th><th scope="col">Domains</th></tr></thead>
   <tbody>${v.items.length
@@ -38,7 +38,7 @@ export function clientPage(c: ClientDetailDto, actor: Actor, csrf: string): stri
     html`<h1>${c.name}</h1>
 ${c.notes ? html`<p>${c.notes}</p>` : ''}
 <section aria-labelledby="k-h"><h2 id="k-h">Contacts</h2>
-<div class="table-wrap"><table><caption>Who hears about this client's domains</caption>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table><caption>Who hears about this client's domains</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Receives notices</th></tr></thead>
 <tbody>${c.contacts.map((k) => html`<tr><td>${k.name}</td><td class="wrap">${k.email}</td><td>${k.receivesNotices ? 'yes' : 'no'}</td></tr>`)}</tbody></table></div>
 </section>

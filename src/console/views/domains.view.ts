@@ -34,7 +34,7 @@ export function domainsPage(v: DomainListView, actor: Actor, csrf: string): stri
   <div><button type="submit">Filter</button></div>
 </form>
 <p role="status">${v.total} domain${v.total === 1 ? '' : 's'}${f.noticeSeen === 'false' ? ' that no registrar mail has reached yet' : ''}, soonest expiry first.</p>
-<div class="table-wrap">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen">
 <table>
   <caption>Domains by expiry date</caption>
   <thead><tr><th scope="col">Domain</th><th scope="col">Expires</th><th scope="col">Client</th><th scope="col">Registrar</th><th scope="col">Status</th><th scope="col">Last registrar mail</th></tr></thead>
@@ -115,7 +115,7 @@ ${v.client
 <section aria-labelledby="msgs-h">
 <h2 id="msgs-h">Messages about ${d.unicodeName}</h2>
 ${v.messages.length
-  ? html`<div class="table-wrap"><table>
+  ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
   <caption>Latest registrar mail naming this domain</caption>
   <thead><tr><th scope="col">Received</th><th scope="col">Subject</th><th scope="col">Kind</th><th scope="col">Decision</th><th scope="col">Deliveries</th></tr></thead>
   <tbody>${v.messages.map(

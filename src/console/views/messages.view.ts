@@ -43,7 +43,7 @@ export function messagesPage(v: MessageListView, actor: Actor, csrf: string): st
   <div><button type="submit">Filter</button></div>
 </form>
 <p role="status">${v.capped ? 'More than ' : ''}${v.total} message${v.total === 1 ? '' : 's'}, newest first.</p>
-<div class="table-wrap">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen">
 <table>
   <caption>${title}</caption>
   <thead><tr><th scope="col">Received</th><th scope="col">Sender and subject</th><th scope="col">Kind</th><th scope="col">Domains</th><th scope="col">Decision</th></tr></thead>
@@ -128,7 +128,7 @@ ${errorNotice(v.error)}
 <section aria-labelledby="deliv-h">
 <h2 id="deliv-h">Deliveries</h2>
 ${m.deliveries.length
-  ? html`<div class="table-wrap"><table>
+  ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
   <caption>Letters sent about this message, with every attempt</caption>
   <thead><tr><th scope="col">To</th><th scope="col">Form</th><th scope="col">Status</th><th scope="col">Attempts</th></tr></thead>
   <tbody>${m.deliveries.map(
