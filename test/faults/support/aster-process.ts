@@ -43,9 +43,31 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/** A start that failed because a port was taken between freePort() and Aster's listen(). */
+class PortTaken extends Error {}
+
+/**
+ * Starts Aster on the given ports, or on free ones. A port found free can be taken by another
+ * process before Aster binds it (CI went red once on `EADDRINUSE` while other work ran): then it
+ * starts again on fresh ports, and updates `ports` so a caller that restarts on "the same" ports
+ * (the kill test) follows. A second start on given ports first waits for them to come free.
+ */
 export async function startAster(env: Record<string, string>, ports?: { httpPort: number; smtpPort: number }): Promise<AsterProcess> {
-  const httpPort = ports?.httpPort ?? (await freePort());
-  const smtpPort = ports?.smtpPort ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    const httpPort = ports && attempt <= 3 ? ports.httpPort : await freePort();
+    const smtpPort = ports && attempt <= 3 ? ports.smtpPort : await freePort();
+    try {
+      const aster = await startOn(env, httpPort, smtpPort);
+      if (ports) Object.assign(ports, { httpPort, smtpPort });
+      return aster;
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= 8) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+async function startOn(env: Record<string, string>, httpPort: number, smtpPort: number): Promise<AsterProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH,
@@ -74,7 +96,10 @@ export async function startAster(env: Record<string, string>, ports?: { httpPort
     });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`aster exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      if (/EADDRINUSE/.test(output)) throw new PortTaken(`a port was taken: ${httpPort}/${smtpPort}`);
+      throw new Error(`aster exited with ${child.exitCode}:\n${output}`);
+    }
     const ok = await api('/api/health').then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`aster did not become healthy:\n${output}`);

@@ -22,12 +22,23 @@ export class Cluster {
     });
   }
 
+  /**
+   * A new cluster on a free port. The port can be taken between freePort() and PostgreSQL's bind
+   * (another process on a busy machine): then the cluster is dropped and made again on another.
+   */
   static async create(): Promise<Cluster> {
-    const cluster = new Cluster(await freePort(), 'fault-test-password');
-    await cluster.send('init');
-    await cluster.send('start');
-    await cluster.send('createdb');
-    return cluster;
+    for (let attempt = 1; ; attempt++) {
+      const cluster = new Cluster(await freePort(), 'fault-test-password');
+      try {
+        await cluster.send('init');
+        await cluster.send('start');
+        await cluster.send('createdb');
+        return cluster;
+      } catch (err) {
+        await cluster.close().catch(() => undefined);
+        if (attempt >= 4) throw err;
+      }
+    }
   }
 
   get url(): string {
