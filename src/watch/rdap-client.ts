@@ -33,23 +33,37 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Spaces requests to each host at least 1/rate seconds apart, across all concurrent checks of this
- * process, and holds a host back as long as its Retry-After asks.
+ * One request at a time to each host, across all concurrent checks of this process, each started
+ * at least 1/rate seconds after the previous one *ended*: so however long a request spends in
+ * transit, two never reach the host closer together than that (the host sees at most `rate` a
+ * second). A host's Retry-After holds it back as long as it asks.
  */
 export class HostLimiter {
   private readonly next = new Map<string, number>();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly ratePerSecond: number) {}
 
-  /** Waits for the host's next slot; throws when the host asked for a pause longer than we wait. */
-  async slot(host: string): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.next.get(host) ?? 0);
-    if (at - now > MAX_RETRY_AFTER_MS) {
-      throw new RdapError('rate_limited', `${host} asked us to wait until ${new Date(at).toISOString()} (429 Retry-After)`);
+  /** Runs `request` in the host's next slot; throws when the host asked for a pause longer than we wait. */
+  async run<T>(host: string, request: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(host) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const queue = previous.then(() => mine);
+    this.queues.set(host, queue);
+    await previous;
+    try {
+      const wait = (this.next.get(host) ?? 0) - Date.now();
+      if (wait > MAX_RETRY_AFTER_MS) {
+        throw new RdapError('rate_limited', `${host} asked us to wait until ${new Date(Date.now() + wait).toISOString()} (429 Retry-After)`);
+      }
+      if (wait > 0) await sleep(wait);
+      return await request();
+    } finally {
+      this.next.set(host, Math.max(this.next.get(host) ?? 0, Date.now() + 1000 / this.ratePerSecond));
+      if (this.queues.get(host) === queue) this.queues.delete(host);
+      release();
     }
-    this.next.set(host, at + 1000 / this.ratePerSecond);
-    if (at > now) await sleep(at - now);
   }
 
   pause(host: string, until: number): void {
@@ -110,28 +124,33 @@ export class RdapClient {
     }
   }
 
-  private async getJson(url: string, redirects = 0, attempt = 0): Promise<unknown> {
-    const host = new URL(url).host;
-    await this.limiter.slot(host);
-    let res: Response;
-    let body: string | undefined;
-    try {
-      res = await fetch(url, {
+  /** One GET in the host's slot: status, headers and (for a 2xx) the body, or a thrown fetch error. */
+  private fetchOnce(url: string, host: string): Promise<{ status: number; headers: Headers; body?: string }> {
+    return this.limiter.run(host, async () => {
+      const res = await fetch(url, {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.settings.timeoutMs),
         headers: { accept: 'application/rdap+json, application/json;q=0.9', 'user-agent': 'Aster registry watch' },
       });
-      if (res.status >= 200 && res.status < 300) {
-        const length = Number(res.headers.get('content-length') ?? 0);
-        if (length > MAX_BODY_BYTES) {
-          await res.body?.cancel();
-          this.onRequest(host, 'malformed');
-          throw new RdapError('malformed', `${host} sent ${length} bytes, too many for a domain record`);
-        }
-        body = await res.text();
-      } else {
+      if (res.status < 200 || res.status >= 300) {
         await res.body?.cancel().catch(() => undefined);
+        return { status: res.status, headers: res.headers };
       }
+      const length = Number(res.headers.get('content-length') ?? 0);
+      if (length > MAX_BODY_BYTES) {
+        await res.body?.cancel().catch(() => undefined);
+        this.onRequest(host, 'malformed');
+        throw new RdapError('malformed', `${host} sent ${length} bytes, too many for a domain record`);
+      }
+      return { status: res.status, headers: res.headers, body: await res.text() };
+    });
+  }
+
+  private async getJson(url: string, redirects = 0, attempt = 0): Promise<unknown> {
+    const host = new URL(url).host;
+    let res: { status: number; headers: Headers; body?: string };
+    try {
+      res = await this.fetchOnce(url, host);
     } catch (err) {
       if (err instanceof RdapError) throw err;
       const name = (err as Error).name;
@@ -148,6 +167,7 @@ export class RdapClient {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       throw new RdapError('network', `${host} could not be reached${cause ? ` (${cause})` : ''}`);
     }
+    const body = res.body;
 
     if (res.status >= 300 && res.status < 400) {
       this.onRequest(host, 'redirect');

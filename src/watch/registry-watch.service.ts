@@ -228,7 +228,8 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
    * checks of one domain at once see each other's result, so neither raises an alarm twice.
    */
   async check(domainId: string): Promise<{ ok: boolean; alerts: number } | undefined> {
-    const found: { name: string }[] = await this.db.query(`UPDATE domain SET "registryCheckedAt" = now() WHERE id = $1 RETURNING name`, [domainId]);
+    // A CTE, so that TypeORM hands back the rows (for a bare UPDATE it answers [rows, count]).
+    const found: { name: string }[] = await this.db.query(`WITH u AS (UPDATE domain SET "registryCheckedAt" = now() WHERE id = $1 RETURNING name) SELECT name FROM u`, [domainId]);
     if (found.length === 0) return undefined;
     const name = found[0].name;
     let view: RegistryView | undefined;
