@@ -54,7 +54,7 @@ export class ConsoleQueries {
 
   /**
    * One page of domains by expiry (unknown expiry last), then name; keyset paging on
-   * ("expiresAt", name), so page 2,000 of 100,000 domains costs what page 1 does (IDX_domain_expires).
+   * ("expiresAt", name), so page 2,000 of 100,000 domains costs what page 1 does (IDX_domain_expires_name).
    * The count is exact and separate (one scan of the filtered rows).
    */
   async domains(filters: DomainFilters, actor: Actor): Promise<{ rows: DomainRow[]; total: number; next: DomainFilters['after'] | null }> {
@@ -81,24 +81,32 @@ export class ConsoleQueries {
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total FROM domain d ${filtered}`, params)) as { total: number }[];
 
-    const keyset = [...where];
-    if (filters.after) {
-      const { expiresAt, name } = filters.after;
-      keyset.push(
-        expiresAt === null
-          ? `(d."expiresAt" IS NULL AND d.name > ${p(name)})`
-          : `(d."expiresAt" > ${p(expiresAt)} OR (d."expiresAt" = ${p(expiresAt)} AND d.name > ${p(name)}) OR d."expiresAt" IS NULL)`,
-      );
-    }
-    const rows = (await this.db.query(
-      `SELECT d.name, d."unicodeName", d."expiresAt", d.state, d.statuses, d."clientId", c.name AS "clientName",
+    // Two seeks on IDX_domain_expires_name, in the index's own order (NULLS LAST): first the
+    // domains with an expiry after the keyset position, then, if the page is not full, those with none.
+    const select = `SELECT d.name, d."unicodeName", d."expiresAt", d.state, d.statuses, d."clientId", c.name AS "clientName",
               r.name AS "registrarName", d."lastNoticeAt"
-         FROM domain d JOIN client c ON c.id = d."clientId" LEFT JOIN registrar r ON r.id = d."registrarId"
-         ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''}
-        ORDER BY d."expiresAt" ASC NULLS LAST, d.name ASC
-        LIMIT ${DOMAIN_PAGE_SIZE + 1}`,
-      params,
-    )) as DomainRow[];
+         FROM domain d JOIN client c ON c.id = d."clientId" LEFT JOIN registrar r ON r.id = d."registrarId"`;
+    const after = filters.after;
+    const rows: DomainRow[] = [];
+    if (!after || after.expiresAt !== null) {
+      const dated = [...where, `d."expiresAt" IS NOT NULL`];
+      const ps = [...params];
+      if (after) {
+        ps.push(after.expiresAt, after.name);
+        dated.push(`(d."expiresAt", d.name) > ($${ps.length - 1}, $${ps.length})`);
+      }
+      rows.push(...((await this.db.query(`${select} WHERE ${dated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${DOMAIN_PAGE_SIZE + 1}`, ps)) as DomainRow[]));
+    }
+    if (rows.length <= DOMAIN_PAGE_SIZE) {
+      const undated = [...where, `d."expiresAt" IS NULL`];
+      const ps = [...params];
+      if (after?.expiresAt === null) {
+        ps.push(after.name);
+        undated.push(`d.name > $${ps.length}`);
+      }
+      const room = DOMAIN_PAGE_SIZE + 1 - rows.length;
+      rows.push(...((await this.db.query(`${select} WHERE ${undated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${room}`, ps)) as DomainRow[]));
+    }
     const more = rows.length > DOMAIN_PAGE_SIZE;
     const shown = rows.slice(0, DOMAIN_PAGE_SIZE);
     const last = shown[shown.length - 1];

@@ -140,6 +140,30 @@ describe('staff console (HTTP)', () => {
     expect(msg.text).toMatch(new RegExp(`action="/console/messages/${p.unmatchedId}/discard"`));
   });
 
+  it('pages through domains by expiry, then name, with no row lost or repeated (keyset)', async () => {
+    const db = t.app.get(DataSource);
+    // 60 dated domains (in ties of three) and 70 without an expiry, for a client of their own.
+    const bulk = await t.http().post('/api/clients').set('Authorization', t.adminAuth).send({ name: 'Bulk Portfolio', contacts: [{ name: 'Bulk Owner', email: 'owner@bulk.test' }] }).expect(201);
+    await db.query(
+      `INSERT INTO domain (name, "unicodeName", "clientId", "expiresAt")
+       SELECT 'bulk' || lpad(i::text, 3, '0') || '.test', 'bulk' || lpad(i::text, 3, '0') || '.test', $1,
+              CASE WHEN i <= 60 THEN timestamptz '2030-01-01' + ((i - 1) / 3) * interval '1 day' END
+         FROM generate_series(1, 130) i`,
+      [bulk.body.id],
+    );
+    const { agent } = await signIn(t, p.staffToken);
+    const seen: string[] = [];
+    let href: string | null = `/console/domains?clientId=${bulk.body.id}`;
+    while (href) {
+      const res = await agent.get(href).expect(200);
+      expect(res.text).toContain('130 domains');
+      seen.push(...[...res.text.matchAll(/href="\/console\/domains\/(bulk\d+\.test)"/g)].map((m) => m[1]));
+      href = /<a href="([^"]+)" rel="next">/.exec(res.text)?.[1].replace(/&amp;/g, '&') ?? null;
+    }
+    const expected = Array.from({ length: 130 }, (_, i) => `bulk${String(i + 1).padStart(3, '0')}.test`);
+    expect(seen).toEqual(expected);
+  });
+
   it('edits a domain through DomainsService, audited under the session\'s token', async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
     await agent
