@@ -155,7 +155,7 @@ describe('staff console (HTTP)', () => {
     const seen: string[] = [];
     let href: string | null = `/console/domains?clientId=${bulk.body.id}`;
     while (href) {
-      const res = await agent.get(href).expect(200);
+      const res: { text: string } = await agent.get(href).expect(200);
       expect(res.text).toContain('130 domains');
       seen.push(...[...res.text.matchAll(/href="\/console\/domains\/(bulk\d+\.test)"/g)].map((m) => m[1]));
       href = /<a href="([^"]+)" rel="next">/.exec(res.text)?.[1].replace(/&amp;/g, '&') ?? null;
