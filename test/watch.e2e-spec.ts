@@ -327,6 +327,31 @@ describe('cycles', () => {
   }, 60_000);
 });
 
+describe('the schedule', () => {
+  it('checks due domains by itself, and two instances ticking on one database never check a domain twice within the interval', async () => {
+    const env = { RDAP_SERVERS: `com=${rdap.base}com/v1/`, RDAP_RATE_PER_SECOND: String(RATE), RDAP_SYNC_INTERVAL: '6s' };
+    const one = await startTestApp(env);
+    const two = await startTestApp(env, { database: one.database, keepDatabase: true });
+    try {
+      const client = await seedClient(one, { name: 'Scheduled', contacts: [{ name: 'S', email: 's@scheduled.test' }], domains: ['scheduled.com'] });
+      expect(client.domains).toEqual(['scheduled.com']);
+      rdap.answer('/com/v1/domain/scheduled.com', { body: registryRecord('scheduled.com') });
+      // Both instances tick every second (1/96 of 6 s, at least 1 s); the first free one checks it.
+      await waitFor(async () => (rdap.arrivals('/com/v1/domain/scheduled.com').length >= 1 ? true : undefined), 'the scheduled check', 10_000);
+      const domain = await waitFor(async () => {
+        const res = await one.http().get('/api/domains/scheduled.com').set('Authorization', one.adminAuth);
+        return res.body.registry?.error === null ? res.body : undefined;
+      }, 'the registry view');
+      expect(domain.registry.registrarName).toBe('Gandi SAS');
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(rdap.arrivals('/com/v1/domain/scheduled.com')).toHaveLength(1);
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  }, 60_000);
+});
+
 describe('who may do what', () => {
   it('client tokens see only their own domains’ events, without staff addresses; checks and runs are for staff', async () => {
     await addDomain('othersite.com', other);
