@@ -249,7 +249,8 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
         const previous = domain.registry;
         const registry: RegistryView = previous ? { ...previous, checkedAt: now.toISOString(), error: error! } : { ...EMPTY_VIEW, checkedAt: now.toISOString(), source: null, error: error! };
         await manager.update(Domain, { id: domain.id }, { registry, registryCheckedAt: now });
-        await this.recordEvent(manager, domain, { kind: 'registry_error', before: null, after: null, detail: error! }, false);
+        // One event when a failure starts or changes, not one a day for a TLD that has no RDAP at all.
+        if (previous?.error !== error) await this.recordEvent(manager, domain, { kind: 'registry_error', before: previous?.error ?? null, after: error!, detail: error! }, false);
         return { ok: false, alerts: 0 };
       }
       const baseline = domain.registryOkAt && domain.registry ? domain.registry : null;

@@ -88,6 +88,16 @@ function dateOf(v: unknown): string {
   return typeof at === 'string' ? formatDate(new Date(at)) : 'an unknown date';
 }
 
+/** An event's before or after value in words (the registrar, statuses, nameservers or a date). */
+function describe(v: unknown): string {
+  const o = obj(v);
+  if ('registrarName' in o || 'registrarIanaId' in o) return registrarOf(v);
+  if ('statuses' in o) return statusesOf(v);
+  if ('nameservers' in o) return listOf(v, 'nameservers');
+  if ('expiresAt' in o) return `expires ${dateOf(v)}`;
+  return '—';
+}
+
 function subjectOf(input: WatchLetterInput): string {
   const [first] = input.events;
   if (input.events.length > 1) return `[Aster] ${input.events.length} domain names expire soon`;
@@ -123,8 +133,8 @@ function alarmSections(e: WatchLetterEvent): Section[] {
     steps('What to do', alarm.steps),
     facts([
       ['Domain', name(e)],
-      ['Before', JSON.stringify(e.before ?? null)],
-      ['Now', JSON.stringify(e.after ?? null)],
+      ['At our last check', describe(e.before)],
+      ['Now', describe(e.after)],
     ]),
     paragraphs(undefined, [{ html: html`Guidance for this domain: ${link(e.domain.guidanceUrl)}`, text: wrap(`Guidance for this domain: ${e.domain.guidanceUrl}`) }]),
   ];
