@@ -9,6 +9,7 @@ import { RdapServer } from './support/rdap-server';
 import { Sink } from './support/sink';
 import { waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
+import { RegistryWatch } from '../src/watch/registry-watch.service';
 
 const DAY = 86_400_000;
 const RATE = 5; // RDAP_RATE_PER_SECOND: 200 ms between two requests to one host
@@ -372,6 +373,17 @@ describe('who may do what', () => {
     await t.http().get('/api/watch/events').expect(401);
     await t.http().get('/api/watch/events?kind=bogus').set(admin()).expect(400);
     await t.http().post('/api/domains/nosuch.com/check').set(admin()).expect(404);
+  });
+});
+
+describe('RegistryWatch.viewFor (for checking notices against the registry)', () => {
+  it('gives the stored view of each name checked successfully within maxAgeMs, and undefined for the rest', async () => {
+    const views = await t.app.get(RegistryWatch).viewFor(['lindapence.com', 'nordsee.de', 'notracked.com'], 10 * 60_000);
+    expect(views.get('lindapence.com')).toMatchObject({ registrarIanaId: 81, error: null });
+    expect(views.get('nordsee.de')).toBeUndefined();
+    expect(views.get('notracked.com')).toBeUndefined();
+    expect(views.size).toBe(3);
+    expect((await t.app.get(RegistryWatch).viewFor(['lindapence.com'], 1)).get('lindapence.com')).toBeUndefined();
   });
 });
 
