@@ -8,6 +8,10 @@ import type { Response } from 'express';
 import { simpleParser } from 'mailparser';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { AuditQuery } from '../audit/dto/audit-query.dto';
+import { CreateTokenDto } from '../auth/dto/create-token.dto';
+import { TokensService } from '../auth/tokens.service';
 import { Public } from '../auth/roles.decorator';
 import { ClientsService } from '../clients/clients.service';
 import { ClientQuery } from '../clients/dto/client.dto';
@@ -22,12 +26,14 @@ import { DomainsService } from '../domains/domains.service';
 import { UpdateDomainDto } from '../domains/dto/update-domain.dto';
 import { HOLD_REASONS, MESSAGE_STATUSES } from '../mail/intake/inbound-message.entity';
 import { MessageQuery } from '../mail/messages/dto/message-query.dto';
+import { WelcomeService } from '../mail/delivery/welcome';
 import { MessagesService } from '../mail/messages/messages.service';
 import { ConsoleAuthGuard, CsrfRefused, SignedOutAllowed } from './console-auth.guard';
 import { clearCookie, consoleCookies, readCookie, setCookie, type ConsoleRequest } from './console-http';
 import { ConsoleQueries, type DomainFilters } from './console-queries';
 import { ConsoleSessionsService, sameToken } from './console-sessions.service';
 import { ConsoleExceptionFilter } from './console.filter';
+import { auditPage, tokensPage } from './views/admin.view';
 import { clientPage, clientsPage } from './views/clients.view';
 import { CONSOLE_CSS } from './views/console.css';
 import { domainPage, domainsPage } from './views/domains.view';
@@ -70,6 +76,8 @@ export class ConsoleController {
     private readonly queries: ConsoleQueries,
     private readonly domains: DomainsService,
     private readonly clients: ClientsService,
+    private readonly audit: AuditService,
+    private readonly tokens: TokensService,
     private readonly moduleRef: ModuleRef,
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
   ) {}
@@ -80,6 +88,10 @@ export class ConsoleController {
    */
   private get messages(): MessagesService {
     return this.moduleRef.get(MessagesService, { strict: false });
+  }
+
+  private get welcome(): WelcomeService {
+    return this.moduleRef.get(WelcomeService, { strict: false });
   }
 
   private get cookies() {
@@ -248,8 +260,73 @@ export class ConsoleController {
   }
 
   @Get('clients/:id')
-  async client(@Req() req: ConsoleRequest, @Param('id') id: string): Promise<string> {
-    return clientPage(await this.clients.detail(id, req.actor!), req.actor!, req.consoleCsrf!);
+  async client(@Req() req: ConsoleRequest, @Param('id') id: string, @Query('queued') queued?: string, @Query('skipped') skipped?: string): Promise<string> {
+    const done = queued !== undefined ? `Welcome letter queued for ${Number(queued) || 0} contact(s); ${Number(skipped) || 0} already welcomed and skipped.` : undefined;
+    return clientPage(await this.clients.detail(id, req.actor!), req.actor!, req.consoleCsrf!, done);
+  }
+
+  @Post('clients/:id/welcome')
+  async sendWelcome(@Req() req: ConsoleRequest, @Param('id') id: string, @Body() form: Form, @Res() res: Response): Promise<void> {
+    const client = await this.clients.findVisible(id, req.actor!);
+    const result = await this.welcome.send(client.id, text(form, 'force') === 'true', req.actor!);
+    res.redirect(303, `/console/clients/${client.id}?queued=${result.queued.length}&skipped=${result.skipped.length}`);
+  }
+
+  // ---- audit log (staff and admin) and tokens (admin) ----
+
+  @Get('audit')
+  async auditLog(@Req() req: ConsoleRequest, @Query() query: Form): Promise<string> {
+    const actor = req.actor!;
+    if (actor.role === 'client') throw new ForbiddenError('A client token may not read the audit log');
+    const entityType = one(query.entityType)?.slice(0, 64);
+    const pageNo = Math.max(1, Math.min(10_000, Number(one(query.page) ?? 1) || 1));
+    const result = await this.audit.list(Object.assign(new AuditQuery(), { entityType, page: pageNo, limit: 50 }));
+    return auditPage({ ...result, entityType }, actor, req.consoleCsrf!);
+  }
+
+  @Get('tokens')
+  async tokenList(@Req() req: ConsoleRequest): Promise<string> {
+    return this.renderTokens(req.actor!, req.consoleCsrf!, { revoked: false });
+  }
+
+  @Get('tokens/revoked')
+  async tokenRevoked(@Req() req: ConsoleRequest): Promise<string> {
+    return this.renderTokens(req.actor!, req.consoleCsrf!, { revoked: true });
+  }
+
+  @Post('tokens')
+  async makeToken(@Req() req: ConsoleRequest, @Body() form: Form, @Res() res: Response): Promise<void> {
+    const actor = this.admin(req.actor!);
+    const input: Form = { role: one(form.role), clientId: one(form.clientId), name: one(form.name) };
+    for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
+    try {
+      const dto = (await validationPipe().transform(input, { type: 'body', metatype: CreateTokenDto })) as CreateTokenDto;
+      const made = await this.tokens.create(dto, actor);
+      // Shown on this answer only (no redirect): the secret must not sit in a URL or a later page.
+      res.status(201).type('html').send(await this.renderTokens(actor, req.consoleCsrf!, { created: { token: made.token, role: made.role, name: made.name } }));
+    } catch (err) {
+      if (!(err instanceof InvalidError)) throw err;
+      res.status(400).type('html').send(await this.renderTokens(actor, req.consoleCsrf!, { error: err.message }));
+    }
+  }
+
+  @Post('tokens/:id/revoke')
+  async revokeToken(@Req() req: ConsoleRequest, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    const actor = this.admin(req.actor!);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError('Token', id);
+    await this.tokens.revoke(id, actor);
+    res.redirect(303, '/console/tokens/revoked');
+  }
+
+  private admin(actor: Actor): Actor {
+    if (actor.role !== 'admin') throw new ForbiddenError(`A ${actor.role} token may not manage tokens`);
+    return actor;
+  }
+
+  private async renderTokens(actor: Actor, csrf: string, extra: { created?: { token: string; role: string; name: string | null }; error?: string; revoked?: boolean }): Promise<string> {
+    this.admin(actor);
+    const [tokens, clients] = await Promise.all([this.tokens.list(), this.clientChoices(actor)]);
+    return tokensPage({ tokens, clients, ...extra }, actor, csrf);
   }
 
   @Get('messages')

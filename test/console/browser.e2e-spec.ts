@@ -137,6 +137,8 @@ describe('staff console (Chromium)', () => {
     await accessible(page, 'client');
     await page.getByRole('link', { name: 'Messages', exact: true }).click();
     await accessible(page, 'messages');
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await accessible(page, 'audit');
 
     mark('lists');
     // A form whose _csrf was tampered with is refused and changes nothing.
@@ -160,13 +162,22 @@ describe('staff console (Chromium)', () => {
 
   it('is readable and passes axe on a 390 px phone', async () => {
     const { ctx, page } = await context({ width: 390, height: 844 });
-    await signIn(page, p.staffToken);
+    await signIn(page, t.adminAuth.slice('Bearer '.length));
     await accessible(page, 'overview-phone');
     await page.goto('/console/domains');
     // Nothing makes the page itself scroll sideways (wide tables scroll in their own box).
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.goto(`/console/messages/${p.omarMessageId}`);
     await accessible(page, 'message-phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Tokens (admin): make one; its secret is shown once, in a labelled field.
+    await page.goto('/console/tokens');
+    await page.getByLabel('Name').fill('Front desk');
+    await page.getByRole('button', { name: 'Make the token' }).click();
+    expect(await page.getByLabel('Token', { exact: true }).inputValue()).toMatch(/^aster_/);
+    // No secret in a screenshot, even a scratch database's.
+    await page.getByLabel('Token', { exact: true }).evaluate((el) => ((el as HTMLInputElement).value = 'aster_••••••••••••••••'));
+    await accessible(page, 'tokens-phone');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await ctx.close();
   });

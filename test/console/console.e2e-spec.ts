@@ -245,6 +245,35 @@ describe('staff console (HTTP)', () => {
     await agent.post('/console/logout').type('form').send({ _csrf: csrf }).expect(303);
   });
 
+  it('lets an admin make a token (shown once) and revoke it; staff see the audit log but not tokens', async () => {
+    const admin = await signIn(t, t.adminAuth.slice('Bearer '.length));
+    const made = await admin.agent.post('/console/tokens').type('form').send({ _csrf: admin.csrf, role: 'staff', name: 'Mia <laptop>' }).expect(201);
+    const secret = /id="new-token" readonly value="([^"]+)"/.exec(made.text)![1];
+    expect(made.text).toContain('Mia &lt;laptop&gt;');
+    const mia = await signIn(t, secret);
+    await mia.agent.get('/console/audit').expect(200);
+    await mia.agent.get('/console/tokens').expect(403);
+    await mia.agent.post('/console/tokens').type('form').send({ _csrf: mia.csrf, role: 'admin' }).expect(403);
+    const list = await admin.agent.get('/console/tokens').expect(200);
+    expect(list.text).not.toContain(secret);
+    const tokens = (await api('/api/tokens')).body as { id: string; name: string }[];
+    const id = tokens.find((k) => k.name === 'Mia <laptop>')!.id;
+    await admin.agent.post(`/console/tokens/${id}/revoke`).type('form').send({ _csrf: admin.csrf }).expect(303);
+    await mia.agent.get('/console').expect(303);
+    const audit = await admin.agent.get('/console/audit').expect(200);
+    expect(audit.text).toContain('revoke');
+    // A client's session has no audit log either.
+    const client = await signIn(t, p.clientToken);
+    await client.agent.get('/console/audit').expect(403);
+  });
+
+  it('sends a client\'s welcome letter through WelcomeService', async () => {
+    const { agent, csrf } = await signIn(t, p.staffToken);
+    await agent.post(`/console/clients/${p.omar.id}/welcome`).type('form').send({ _csrf: csrf }).expect(303).expect('Location', `/console/clients/${p.omar.id}?queued=1&skipped=0`);
+    const again = await agent.post(`/console/clients/${p.omar.id}/welcome`).type('form').send({ _csrf: csrf }).expect(303);
+    expect(again.headers.location).toContain('queued=0&skipped=1');
+  });
+
   it('ends the session on sign-out and when its token is revoked', async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
     await agent.post('/console/logout').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/console/login');

@@ -2,7 +2,7 @@
 import type { Actor } from '../../auth/actor';
 import type { ClientDetailDto, ClientListItemDto } from '../../clients/dto/client-views';
 import { html } from '../../mail/notices/html';
-import { page, withQuery } from './layout';
+import { csrfField, flash, page, withQuery } from './layout';
 
 export function clientsPage(v: { items: ClientListItemDto[]; total: number; page: number; limit: number; q?: string }, actor: Actor, csrf: string): string {
   const pages = Math.max(1, Math.ceil(v.total / v.limit));
@@ -32,10 +32,11 @@ export function clientsPage(v: { items: ClientListItemDto[]; total: number; page
   );
 }
 
-export function clientPage(c: ClientDetailDto, actor: Actor, csrf: string): string {
+export function clientPage(c: ClientDetailDto, actor: Actor, csrf: string, done?: string): string {
   return page(
     { title: c.name, actor, csrf, current: 'clients' },
     html`<h1>${c.name}</h1>
+${flash(done)}
 ${c.notes ? html`<p>${c.notes}</p>` : ''}
 <section aria-labelledby="k-h"><h2 id="k-h">Contacts</h2>
 <div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table><caption>Who hears about this client's domains</caption>
@@ -45,6 +46,15 @@ ${c.notes ? html`<p>${c.notes}</p>` : ''}
 <section aria-labelledby="d-h"><h2 id="d-h">Domains (${c.domains.length})</h2>
 ${c.domains.length ? html`<ul>${c.domains.map((d) => html`<li><a href="/console/domains/${encodeURIComponent(d.name)}">${d.unicodeName}</a></li>`)}</ul>` : html`<p>None.</p>`}
 <p><a href="${withQuery('/console/messages', { clientId: c.id })}">Messages about this client</a></p>
-</section>`,
+</section>
+${actor.role === 'client'
+  ? ''
+  : html`<section aria-labelledby="w-h"><h2 id="w-h">Welcome letter</h2>
+<form method="post" action="/console/clients/${c.id}/welcome">
+  ${csrfField(csrf)}
+  <p>Tells each contact that receives notices what Aster does for them, with the guidance link. Contacts already welcomed are skipped unless you tick below.</p>
+  <div class="field checks"><label><input type="checkbox" name="force" value="true"> Send again to contacts already welcomed</label></div>
+  <button type="submit">Send the welcome letter</button>
+</form></section>`}`,
   );
 }

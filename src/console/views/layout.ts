@@ -17,7 +17,8 @@ const NAV: { key: NonNullable<Chrome['current']>; href: string; label: string; a
   { key: 'clients', href: '/console/clients', label: 'Clients' },
   { key: 'messages', href: '/console/messages', label: 'Messages' },
   { key: 'held', href: '/console/messages?status=held', label: 'Held queue', staffOnly: true },
-  { key: 'audit', href: '/console/audit', label: 'Audit log', adminOnly: true },
+  { key: 'audit', href: '/console/audit', label: 'Audit log', staffOnly: true },
+  { key: 'tokens', href: '/console/tokens', label: 'Tokens', adminOnly: true },
 ];
 
 export function csrfField(csrf: string | undefined): SafeHtml {
