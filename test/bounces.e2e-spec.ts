@@ -120,7 +120,7 @@ describe('bounces cannot be forged', () => {
     await sink.stop();
   });
 
-  let heldIds: string[] = [];
+  const heldIds: string[] = [];
   let failedDelivery: string;
 
   it('signs the envelope sender of each letter, and refuses at RCPT a bounce address without the right tag', async () => {
@@ -129,7 +129,7 @@ describe('bounces cannot be forged', () => {
     expect(letter.from).toMatch(tag);
     const signed = tag.exec(letter.from)![1];
     // The key is in the database; with it, a signature is right (the check of the last address).
-    const [{ value: key }] = (await t.app.get(DataSource).query(`SELECT value FROM secret WHERE name = 'bounce_address'`)) as { value: Buffer }[];
+    const [{ value: key }] = await t.app.get(DataSource).query<{ value: Buffer }[]>(`SELECT value FROM secret WHERE name = 'bounce_address'`);
     expect(bounceTag(delivery.id, key)).toBe(signed);
     const wrong = signed.slice(0, -1) + (signed.endsWith('0') ? '1' : '0');
     const other = await sentNotice('Renewal confirmation lindapence.com');

@@ -80,7 +80,7 @@ describe('forwarding a message of several MB', () => {
     const mail = await simpleParser(letter.raw);
     expect(mail.subject).toBe('[lindapence.com] Portfolio export for lindapence.com');
     expect(mail.text).toContain('Your export of lindapence.com is attached.');
-    expect(String(mail.headers.get('in-reply-to'))).toMatch(/^<[0-9a-f]{12}@gandi\.net>$/);
+    expect((mail.inReplyTo ?? '')).toMatch(/^<[0-9a-f]{12}@gandi\.net>$/);
     const attached = mail.attachments.find((a) => a.contentType === 'message/rfc822');
     expect(Buffer.compare(attached!.content, raw)).toBe(0);
     // The stored copy, read back through the API, is the same bytes too.
@@ -97,7 +97,7 @@ describe('forwarding a message of several MB', () => {
       const mail = await simpleParser(sink.to(address).at(-1)!.raw);
       expect(mail.attachments.filter((a) => a.contentType === 'message/rfc822')).toHaveLength(0);
       expect(mail.text).toContain('2026');
-      expect(String(mail.headers.get('references'))).toContain('@gandi.net');
+      expect((mail.references === undefined ? '' : [mail.references].flat().join(' '))).toContain('@gandi.net');
     }
   });
 });

@@ -14,10 +14,10 @@ describe('readRaw', () => {
 
   /** Stores `raw` as a decided message (no app runs here, so nothing routes it). */
   async function store(raw: Buffer): Promise<string> {
-    const [{ id }] = (await db.query(
+    const [{ id }] = await db.query<{ id: string }[]>(
       `INSERT INTO inbound_message ("envelopeFrom", "envelopeTo", size, stage, status) VALUES ('', '{domains@x.test}', $1, 'decided', 'held') RETURNING id`,
       [raw.length],
-    )) as { id: string }[];
+    );
     await db.query('INSERT INTO raw_message ("messageId", raw) VALUES ($1, $2)', [id, raw]);
     return id;
   }

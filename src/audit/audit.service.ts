@@ -18,7 +18,7 @@ export interface AuditEntry {
 /** Serialises a record for the log: dates as ISO strings, never secrets. */
 function snapshot(value: unknown): object | null {
   if (value === undefined || value === null) return null;
-  return JSON.parse(JSON.stringify(value, (key, v) => (key === 'tokenHash' || key === 'token' ? undefined : v)));
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'tokenHash' || key === 'token' ? undefined : v))) as object | null;
 }
 
 @Injectable()

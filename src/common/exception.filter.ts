@@ -71,7 +71,9 @@ export class AsterExceptionFilter implements ExceptionFilter {
       const message =
         typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message)
           ? ((res as { message: string[] }).message).join('; ')
-          : String((res as { message?: unknown }).message ?? exception.message);
+          : typeof (res as { message?: unknown }).message === 'string'
+            ? (res as { message: string }).message
+            : exception.message;
       if (status >= 500) this.logger.error(exception);
       return { statusCode: status, message: status >= 500 ? 'Internal server error' : message };
     }

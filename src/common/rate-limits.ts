@@ -151,8 +151,8 @@ export class HttpRateLimitGuard extends ThrottlerGuard {
     return super.canActivate(context);
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const seconds = Math.max(1, detail.timeToBlockExpire);
-    throw new RateLimitedError(`Too many requests; try again in ${seconds} seconds`, seconds);
+    return Promise.reject(new RateLimitedError(`Too many requests; try again in ${seconds} seconds`, seconds));
   }
 }

@@ -93,6 +93,7 @@ function unstorable(text: string): string | undefined {
 
 /** A key as a field path shows it: an unstorable character written as its JSON escape. */
 function printable(key: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
   return key.replace(/[\u0000]|\p{Surrogate}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -110,7 +111,7 @@ export function unstorableStrings(value: unknown, root: string): FieldError[] {
       const what = unstorable(v);
       if (what) errors.push({ field: path || root, message: `contains ${what}, which cannot be stored` });
     } else if (typeof v === 'object' && v !== null) {
-      const entries = Object.entries(v);
+      const entries: [string, unknown][] = Object.entries(v);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
         const field = path ? `${path}.${printable(key)}` : printable(key);

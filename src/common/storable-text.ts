@@ -5,6 +5,7 @@
 // cannot make a write fail for a permanent cause.
 
 /** U+0000 and lone surrogates. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** True when PostgreSQL could store the string as it is. */

@@ -10,7 +10,7 @@ export interface OpenDatabase {
 }
 
 export async function openDatabase(config: AsterConfig, log: (line: string) => void): Promise<OpenDatabase> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, close: async () => undefined };
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, close: () => Promise.resolve() };
   const embedded = await startEmbeddedPostgres(config.dataDir, log);
   return { url: embedded.url, embedded: true, close: () => embedded.stop() };
 }

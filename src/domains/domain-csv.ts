@@ -55,13 +55,14 @@ export function readDomainCsv(body: unknown): CsvRow[] {
   if (body.replace(/^\uFEFF/, '').trim() === '') throw InvalidError.field('body', 'the CSV is empty');
   let records: string[][];
   try {
-    records = parse(body, {
+    const parsed: unknown = parse(body, {
       bom: true,
       trim: true,
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
       relax_column_count: true,
-    }) as string[][];
+    });
+    records = parsed as string[][];
   } catch (e) {
     throw InvalidError.field('body', `the CSV cannot be read: ${(e as Error).message}`);
   }

@@ -33,7 +33,7 @@ export function toAsciiHost(input: string): string {
  */
 function isALabel(label: string): boolean {
   const unicode = domainToUnicode(label);
-  return unicode !== '' && unicode !== label && /[^\x00-\x7f]/.test(unicode) && domainToASCII(unicode) === label;
+  return unicode !== '' && unicode !== label && /[^\p{ASCII}]/u.test(unicode) && domainToASCII(unicode) === label;
 }
 
 function checkSyntax(ascii: string): string | undefined {

@@ -42,7 +42,6 @@ export class MetricsService {
 
   constructor(@InjectDataSource() db: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'aster_' });
-    const self = this;
     new Gauge({
       name: 'aster_messages',
       help: 'Stored inbound messages by status and kind',
@@ -104,12 +103,14 @@ export class MetricsService {
         for (const age of ['never', '1d', '2d', '7d', 'older']) this.set({ age }, Number(rows.find((r) => r.age === age)?.n ?? 0));
       },
     });
+    // prom-client calls collect() with the gauge as `this`; the service's counter comes in a closure.
+    const openSessions = () => this.smtpConnections();
     new Gauge({
       name: 'aster_smtp_connections',
       help: 'Open SMTP sessions on this instance',
       registers: [this.registry],
       collect() {
-        this.set(self.smtpConnections());
+        this.set(openSessions());
       },
     });
   }
@@ -126,6 +127,6 @@ export class MetricsService {
   /** In a worker child: what it observed itself, without the counts read from the database. */
   async ownMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
     const names = this.registry.getMetricsAsArray().map((m) => m.name).filter((n) => !DATABASE_GAUGES.has(n) && n !== 'aster_smtp_connections');
-    return Promise.all(names.map((n) => this.registry.getSingleMetric(n)!.get())) as Promise<MetricObjectWithValues<MetricValue<string>>[]>;
+    return Promise.all(names.map((n) => this.registry.getSingleMetric(n)!.get()));
   }
 }

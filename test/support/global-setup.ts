@@ -10,7 +10,7 @@ import { runMigrations } from '../../src/database/migrate';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var __ASTER_TEST_EMBEDDED__: { stop(): Promise<void> } | undefined;
 }
 

@@ -63,7 +63,7 @@ export class BounceAddresses {
   }
 
   private async loadKey(): Promise<Buffer> {
-    const rows = (await this.db.query(`SELECT value FROM secret WHERE name = 'bounce_address'`)) as { value: Buffer }[];
+    const rows = await this.db.query<{ value: Buffer }[]>(`SELECT value FROM secret WHERE name = 'bounce_address'`);
     if (!rows[0] || rows[0].value.length < 32) throw new Error('the bounce_address secret is missing from the database (migration BounceAddressSecret)');
     return rows[0].value;
   }

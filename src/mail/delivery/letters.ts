@@ -84,26 +84,26 @@ export class Letters {
 
   /** Contact name and client of a delivery, in one query. */
   private async recipient(d: Delivery): Promise<{ to: { name: string; email: string }; client: { id: string; name: string } }> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<{ clientId: string | null; clientName: string | null; contactName: string | null }[]>(
       `SELECT c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName"
          FROM (SELECT 1) one
          LEFT JOIN client c ON c.id = $1::uuid
          LEFT JOIN contact ct ON ct.id = $2::uuid`,
       [d.clientId, d.contactId],
-    )) as { clientId: string | null; clientName: string | null; contactName: string | null }[];
+    );
     if (!row.clientId) throw new LetterUnavailableError('the client of this delivery no longer exists');
     return { to: { name: row.contactName ?? '', email: d.email }, client: { id: row.clientId, name: row.clientName! } };
   }
 
   /** All of a client's domains, by name, with their registrar's name: one query (the welcome letter). */
   private async noticeDomains(clientId: string): Promise<NoticeDomain[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(Pick<Domain, 'name' | 'unicodeName' | 'registeredAt' | 'expiresAt' | 'guidanceToken'> & { registrar: string | null })[]>(
       `SELECT d.name, d."unicodeName", d."registeredAt", d."expiresAt", d."guidanceToken", r.name AS registrar
          FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
         WHERE d."clientId" = $1::uuid
         ORDER BY d.name ASC`,
       [clientId],
-    )) as (Pick<Domain, 'name' | 'unicodeName' | 'registeredAt' | 'expiresAt' | 'guidanceToken'> & { registrar: string | null })[];
+    );
     return rows.map((domain) => ({
       name: domain.name,
       unicodeName: domain.unicodeName,
@@ -121,7 +121,7 @@ export class Letters {
    */
   async loadNotices(deliveryIds: string[]): Promise<Map<string, NoticeRow>> {
     if (deliveryIds.length === 0) return new Map();
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(NoticeRow & { deliveryId: string })[]>(
       `SELECT d.id AS "deliveryId", m.id IS NOT NULL AS "messageFound", m.kind, m.subject, m."fromHeader", m."authResults",
               coalesce(m.domains, '{}') AS "messageDomains", m."kindConfidence", m.suspicious, m.checks,
               octet_length(r.raw) AS "rawSize", CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw,
@@ -138,7 +138,7 @@ export class Letters {
          LEFT JOIN contact ct ON ct.id = d."contactId"
         WHERE d.id = ANY($1::uuid[])`,
       [deliveryIds],
-    )) as (NoticeRow & { deliveryId: string })[];
+    );
     return new Map(rows.map((row) => [row.deliveryId, row]));
   }
 

@@ -416,8 +416,6 @@ export function normaliseText(text: string): string {
     .slice(0, TEXT_LIMIT);
 }
 
-const anyMatch = (patterns: RegExp[] | undefined, value: string) => !!patterns && patterns.some((pattern) => pattern.test(value));
-
 /** A phrase of the vocabulary or the scam signals as a pattern: case-insensitive, letter-bounded. */
 export function phrasePattern(source: string): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`, 'iu');
@@ -601,7 +599,7 @@ function decideKind(subject: string, text: string, today: Date): Omit<Classifica
   const fromBody = bodyHits(text);
   const bodyKinds = new Set(fromBody.map((hit) => hit.rule.kind));
   if (fromSubject) {
-    let { rule } = fromSubject;
+    const { rule } = fromSubject;
     evidence.unshift(`subject: "${quote(fromSubject.quote)}"`);
     // "Hinweis zum Ablauf", "Expiration notice": an expiry subject whose body says it has expired.
     if (rule.kind === 'expiry_reminder' && bodyKinds.has('expired') && !bodyKinds.has('expiry_reminder')) {

@@ -104,6 +104,7 @@ const HOST_TOKEN = new RegExp(
 
 // Invisible characters that can sit inside a name without showing (NUL, soft hyphen, zero-width
 // space/joiners, word joiner, BOM); they would otherwise split `linda\u00ADpence.com` in two.
+// eslint-disable-next-line no-control-regex -- NUL is one of the invisible characters
 const INVISIBLE = /[\u0000\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 // Percent-escaped URL delimiters (`%2F`, `%3A`, `%40`, …), as in a tracking link that carries its
 // target (`?u=https%3A%2F%2Fwww.lindapence.com`): read as separators, or `2Flindapence.com` would

@@ -15,11 +15,11 @@ export const RAW_SLICE_BYTES = 1024 * 1024;
  */
 export async function readRaw(runner: DataSource | EntityManager, messageId: string): Promise<Buffer | null> {
   // octet_length of a bytea reads the TOAST header only; the value itself comes along only when small.
-  const [head] = (await runner.query(
+  const [head] = await runner.query<{ size: number; raw: Buffer | null }[]>(
     `SELECT octet_length(raw) AS size, CASE WHEN octet_length(raw) <= ${RAW_SLICE_BYTES} THEN raw END AS raw
        FROM raw_message WHERE "messageId" = $1`,
     [messageId],
-  )) as { size: number; raw: Buffer | null }[];
+  );
   if (!head) return null;
   return head.raw ?? readRawSlices(runner, messageId, Number(head.size));
 }
@@ -31,10 +31,10 @@ export async function readRaw(runner: DataSource | EntityManager, messageId: str
 export async function readRawSlices(runner: DataSource | EntityManager, messageId: string, size: number): Promise<Buffer | null> {
   const out = Buffer.allocUnsafe(size);
   for (let at = 0; at < size; at += RAW_SLICE_BYTES) {
-    const [slice] = (await runner.query(`SELECT substring(raw FROM $2 FOR ${RAW_SLICE_BYTES}) AS part FROM raw_message WHERE "messageId" = $1`, [
+    const [slice] = await runner.query<{ part: Buffer }[]>(`SELECT substring(raw FROM $2 FOR ${RAW_SLICE_BYTES}) AS part FROM raw_message WHERE "messageId" = $1`, [
       messageId,
       at + 1,
-    ])) as { part: Buffer }[];
+    ]);
     if (!slice) return null; // deleted meanwhile
     const expected = Math.min(RAW_SLICE_BYTES, size - at);
     if (slice.part.length !== expected) {

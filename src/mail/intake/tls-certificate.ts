@@ -16,7 +16,7 @@ export function loadTlsCertificate(files: NonNullable<SmtpSettings['tls']>): Tls
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new Error(`${variable}=${path} cannot be read: ${reason(err)}`);
+      throw new Error(`${variable}=${path} cannot be read: ${reason(err)}`, { cause: err });
     }
   };
   const cert = read('TLS_CERT', files.certFile);
@@ -24,7 +24,7 @@ export function loadTlsCertificate(files: NonNullable<SmtpSettings['tls']>): Tls
   try {
     createSecureContext({ cert, key });
   } catch (err) {
-    throw new Error(`TLS_CERT and TLS_KEY are not a usable certificate and key: ${reason(err)}`);
+    throw new Error(`TLS_CERT and TLS_KEY are not a usable certificate and key: ${reason(err)}`, { cause: err });
   }
   return { cert, key };
 }

@@ -15,7 +15,7 @@ import { DeliveriesService } from '../delivery/deliveries.service';
 import { DELIVER_QUEUE, STAFF_ALERT_INTERVAL_SECONDS, STAFF_ALERT_QUEUE } from '../delivery/queues';
 import { describeReport, reportsFailure, type BounceReport } from '../intake/bounce';
 import type { ClientShare, DecideOutcome, TrackedDomain } from '../intake/decide';
-import { InboundMessage, type HoldReason, type Suspicion } from '../intake/inbound-message.entity';
+import { InboundMessage, type Suspicion } from '../intake/inbound-message.entity';
 import type { ClaimCheck } from '../intake/claims';
 import type { NoticeKind } from '../intake/classify';
 import { RAW_SLICE_BYTES, readRaw, readRawSlices } from '../intake/raw-reader';
@@ -55,13 +55,13 @@ export class MessagesService {
    * one slice are read in slices after it); a message already decided or gone is left out.
    */
   async loadManyForRouting(ids: string[]): Promise<Map<string, { message: RoutingView; raw: Buffer }>> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(RoutingView & { rawSize: number; raw: Buffer | null })[]>(
       `SELECT m.id, m.status, m."envelopeFrom", m."envelopeTo", m."remoteAddress", m.helo, octet_length(r.raw) AS "rawSize",
               CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw
          FROM inbound_message m JOIN raw_message r ON r."messageId" = m.id
         WHERE m.id = ANY($1::uuid[]) AND m.stage = 'stored'`,
       [ids],
-    )) as (RoutingView & { rawSize: number; raw: Buffer | null })[];
+    );
     const out = new Map<string, { message: RoutingView; raw: Buffer }>();
     for (const { rawSize, raw: small, ...message } of rows) {
       const raw = small ?? (await readRawSlices(this.db, message.id, Number(rawSize)));
@@ -262,14 +262,14 @@ export class MessagesService {
     await this.findVisible(id, actor);
     const scope = clientScope(actor);
     if (scope) {
-      const [whole] = (await this.db.query(
+      const [whole] = await this.db.query<{ ok: boolean }[]>(
         `SELECT m.status IN ('forwarded', 'released')
                 AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d."inboundMessageId" = m.id AND d.form = 'digest')
                 AND (m.decision = 'forward'
                      OR EXISTS (SELECT 1 FROM delivery d WHERE d."inboundMessageId" = m.id AND d.form = 'forward' AND d."clientId" = $2::uuid)) AS ok
            FROM inbound_message m WHERE m.id = $1::uuid`,
         [id, scope],
-      )) as { ok: boolean }[];
+      );
       if (whole?.ok !== true) throw new NotFoundError('Message', id);
     }
     const raw = await readRaw(this.db, id);

@@ -27,12 +27,12 @@ export class MessageQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
   @IsOptional()
-  @IsIn(MESSAGE_STATUSES as unknown as string[], { message: `status must be one of ${MESSAGE_STATUSES.join(', ')}` })
+  @IsIn(MESSAGE_STATUSES, { message: `status must be one of ${MESSAGE_STATUSES.join(', ')}` })
   status?: MessageStatus;
 
   @ApiPropertyOptional({ enum: HOLD_REASONS })
   @IsOptional()
-  @IsIn(HOLD_REASONS as unknown as string[], { message: `holdReason must be one of ${HOLD_REASONS.join(', ')}` })
+  @IsIn(HOLD_REASONS, { message: `holdReason must be one of ${HOLD_REASONS.join(', ')}` })
   holdReason?: HoldReason;
 
   @ApiPropertyOptional({ description: 'A tracked domain, ASCII or Unicode', example: 'lindapence.com' })
@@ -48,7 +48,7 @@ export class MessageQuery extends PageQuery {
 
   @ApiPropertyOptional({ type: Boolean, description: '`true`: only messages read as a scam or phishing; `false`: only the others' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'suspicious must be true or false' })
   suspicious?: boolean;
 }
