@@ -29,8 +29,12 @@ export const WATCH_ACTOR: Actor = { tokenId: null, role: 'admin', clientId: null
 
 /** Session advisory lock key: one cycle at a time over all instances on the database ("AsterRW"). */
 const CYCLE_LOCK = 0x41737465_7257;
-/** Domains checked at once by one cycle; each host still gets at most RDAP_RATE_PER_SECOND. */
-const CONCURRENCY = 8;
+/**
+ * Checks under way at once per registry host in a cycle: two, so that the registry is asked about
+ * the next domain while the registrar's server is asked about this one; the host limiter still
+ * lets one request at a time reach each host.
+ */
+const CHECKS_PER_REGISTRY = 2;
 /** When RDAP_SYNC_INTERVAL is off, `POST /api/watch/run` without `all` still calls this old "due". */
 const DEFAULT_DUE_MS = 86_400_000;
 
@@ -164,20 +168,31 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
         if (!locked) return undefined;
       }
       try {
-        const ids = await this.pick(options.all, asked, options.limit);
+        const picked = await this.pick(options.all, asked, options.limit);
         const report: CycleReport = { checked: 0, failed: 0, reminders: 0, alerts: 0 };
-        let next = 0;
-        const worker = async () => {
-          while (next < ids.length && !this.stopping) {
-            const id = ids[next++];
-            const result = await this.check(id);
-            if (!result) continue;
-            report.checked++;
-            if (!result.ok) report.failed++;
-            report.alerts += result.alerts;
-          }
+        // One lane per registry host, each in urgency order, all lanes at once: a slow or strict
+        // registry holds up its own domains, never another registry's.
+        const bootstrap = await this.loadBootstrap().catch(() => undefined);
+        const lanes = new Map<string, string[]>();
+        for (const { id, name } of picked) {
+          const base = bootstrap?.serverFor(name);
+          const host = base ? new URL(base).host : '';
+          lanes.set(host, [...(lanes.get(host) ?? []), id]);
+        }
+        const lane = async (ids: string[]) => {
+          let next = 0;
+          const worker = async () => {
+            while (next < ids.length && !this.stopping) {
+              const result = await this.check(ids[next++]);
+              if (!result) continue;
+              report.checked++;
+              if (!result.ok) report.failed++;
+              report.alerts += result.alerts;
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(CHECKS_PER_REGISTRY, ids.length) }, worker));
         };
-        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+        await Promise.all([...lanes.values()].map(lane));
         const due = await this.sendExpiryNotices(new Date());
         report.reminders += due.reminders;
         report.alerts += due.alerts;
@@ -195,11 +210,11 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
    * the registry, then the rest by how long ago they were checked. Without `all`, only those not
    * checked within RDAP_SYNC_INTERVAL.
    */
-  private async pick(all: boolean, asked: Date, limit?: number): Promise<string[]> {
+  private async pick(all: boolean, asked: Date, limit?: number): Promise<{ id: string; name: string }[]> {
     const dueMs = this.config.rdap.syncIntervalMs ?? DEFAULT_DUE_MS;
     const soonDays = Math.max(...this.config.rdap.expiryReminderDays);
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id FROM domain
+    return this.db.query(
+      `SELECT id, name FROM domain
         WHERE state NOT IN ('deleted', 'transferred_away')
           AND ("registryCheckedAt" IS NULL
                OR "registryCheckedAt" < CASE WHEN $1::boolean THEN $5::timestamptz ELSE least($5::timestamptz, now() - make_interval(secs => $2::double precision / 1000)) END)
@@ -211,7 +226,6 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
         LIMIT $4`,
       [all, dueMs, soonDays, limit ?? null, asked],
     );
-    return rows.map((r) => r.id);
   }
 
   /** `POST /api/domains/:name/check`: checks one domain now and answers with it. */
