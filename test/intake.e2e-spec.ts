@@ -118,7 +118,7 @@ describe('registrar-mail intake', () => {
     const result = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, raw);
     expect(result.response).toMatch(/^250 2\.6\.0 Ok: queued as [0-9a-f-]{36}$/);
     const id = queuedId(result.response);
-    const stored = await fetchRaw(t, id!);
+    const stored = await fetchRaw(t, id);
     expect(stored.status).toBe(200);
     expect(stored.headers['content-type']).toContain('message/rfc822');
     expect(stored.body.toString('utf8')).toBe(raw);

@@ -175,7 +175,7 @@ export class DomainsService {
       .filter((row) => row.id !== null)
       .map(({ total: _total, registrarName, ...domain }) =>
         // view() reads the registrar's name only; the columns come back named as the entity's properties.
-        this.view({ ...domain, registrar: registrarName === null ? null : ({ name: registrarName } as Registrar) } as Domain),
+        this.view({ ...domain, registrar: registrarName === null ? null : ({ name: registrarName } as Registrar) }),
       );
     return page(items, total, query);
   }
@@ -234,7 +234,7 @@ export class DomainsService {
     if (errors.length + more.length > 0) throw new InvalidError([...more, ...errors]);
     return this.db.transaction(async (manager) => {
       const domain = await this.lockByName(manager, name);
-      if (dto.clientId !== undefined && dto.clientId !== domain.clientId) await this.requireClient(manager, dto.clientId!);
+      if (dto.clientId !== undefined && dto.clientId !== domain.clientId) await this.requireClient(manager, dto.clientId);
       const changes: DomainChanges = { ...values };
       if (dto.clientId) changes.clientId = dto.clientId;
       if (dto.registrar !== undefined) {

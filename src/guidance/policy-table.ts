@@ -566,7 +566,7 @@ export function policyTable(options: PolicyTableOptions = {}): PolicyRule[] {
     );
   }
   const replaced = ICANN_RULES_REPLACED_BY_REVISION.map((rule): PolicyRule => ({ ...rule, effectiveUntil: from }));
-  const revised = REVISED_TRANSFER_POLICY_RULES.map((rule) => ({ ...rule, effectiveFrom: from }) as PolicyRule);
+  const revised = REVISED_TRANSFER_POLICY_RULES.map((rule) => ({ ...rule, effectiveFrom: from }));
   return [...ICANN_RULES, ...replaced, ...revised, ...CCTLD_RULES];
 }
 

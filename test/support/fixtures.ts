@@ -48,5 +48,5 @@ export async function fetchRaw(t: TestApp, id: string): Promise<{ status: number
       r.on('data', (c: Buffer) => chunks.push(c));
       r.on('end', () => cb(null, Buffer.concat(chunks)));
     });
-  return { status: res.status, headers: res.headers as Record<string, string>, body: res.body as Buffer };
+  return { status: res.status, headers: res.headers, body: res.body as Buffer };
 }

@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../api-token.entity';
 
 export class CreateTokenDto {
   @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES as unknown as string[], { message: 'role must be one of admin, staff, client' })
+  @IsIn(ROLES, { message: 'role must be one of admin, staff, client' })
   role: Role;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Required for (and only for) client tokens' })

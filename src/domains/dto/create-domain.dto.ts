@@ -83,7 +83,7 @@ export class CreateDomainDto {
 
   @ApiPropertyOptional({ enum: DOMAIN_STATES, default: 'active' })
   @ValidateIf((_o, value) => value !== undefined)
-  @IsIn(DOMAIN_STATES as unknown as string[], { message: `state must be one of ${DOMAIN_STATES.join(', ')}` })
+  @IsIn(DOMAIN_STATES, { message: `state must be one of ${DOMAIN_STATES.join(', ')}` })
   state?: DomainState;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Staff notes' })

@@ -161,7 +161,7 @@ function findDates(text: string): DateInText[] {
   const raw: { index: number; end: number; date: string }[] = [];
   for (const { pattern, read } of READERS) {
     for (const m of text.matchAll(pattern)) {
-      const parts = read(m as RegExpExecArray);
+      const parts = read(m);
       const date = parts && iso(...parts);
       if (date) raw.push({ index: m.index, end: m.index + m[0].length, date });
     }

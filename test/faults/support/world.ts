@@ -16,7 +16,7 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
     base = embedded.url;
   }
   const name = `aster_fault_${Math.random().toString(16).slice(2, 10)}`;
-  const at = (db: string) => Object.assign(new URL(base!), { pathname: `/${db}` }).toString();
+  const at = (db: string) => Object.assign(new URL(base), { pathname: `/${db}` }).toString();
   const admin = async (sql: string) => {
     const c = new Client({ connectionString: at('postgres') });
     await c.connect();
