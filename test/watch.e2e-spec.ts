@@ -330,7 +330,9 @@ describe('cycles', () => {
 
 describe('the schedule', () => {
   it('checks due domains by itself, and two instances ticking on one database never check a domain twice within the interval', async () => {
-    const env = { RDAP_SERVERS: `com=${rdap.base}com/v1/`, RDAP_RATE_PER_SECOND: String(RATE), RDAP_SYNC_INTERVAL: '6s' };
+    // RDAP_BOOTSTRAP as a URL this time: an IANA-format dns.json served over HTTP.
+    rdap.answer('/bootstrap/dns.json', { body: { version: '1.0', publication: '2026-12-01T00:00:00Z', services: [[['com', 'net'], [`${rdap.base}com/v1/`]]] }, headers: { 'content-type': 'application/json' } });
+    const env = { RDAP_BOOTSTRAP: `${rdap.base}bootstrap/dns.json`, RDAP_RATE_PER_SECOND: String(RATE), RDAP_SYNC_INTERVAL: '6s' };
     const one = await startTestApp(env);
     const two = await startTestApp(env, { database: one.database, keepDatabase: true });
     try {
@@ -346,6 +348,7 @@ describe('the schedule', () => {
       expect(domain.registry.registrarName).toBe('Gandi SAS');
       await new Promise((r) => setTimeout(r, 3000));
       expect(rdap.arrivals('/com/v1/domain/scheduled.com')).toHaveLength(1);
+      expect(rdap.arrivals('/bootstrap/dns.json').length).toBeGreaterThanOrEqual(1);
     } finally {
       await two.close();
       await one.close();
