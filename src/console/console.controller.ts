@@ -28,6 +28,7 @@ import { HOLD_REASONS, MESSAGE_STATUSES } from '../mail/intake/inbound-message.e
 import { MessageQuery } from '../mail/messages/dto/message-query.dto';
 import { WelcomeService } from '../mail/delivery/welcome';
 import { MessagesService } from '../mail/messages/messages.service';
+import { RegistryWatch } from '../watch/registry-watch.service';
 import { ConsoleAuthGuard, CsrfRefused, SignedOutAllowed } from './console-auth.guard';
 import { clearCookie, consoleCookies, readCookie, setCookie, type ConsoleRequest } from './console-http';
 import { ConsoleQueries, type DomainFilters } from './console-queries';
@@ -78,6 +79,7 @@ export class ConsoleController {
     private readonly clients: ClientsService,
     private readonly audit: AuditService,
     private readonly tokens: TokensService,
+    private readonly watch: RegistryWatch,
     private readonly moduleRef: ModuleRef,
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
   ) {}
@@ -119,11 +121,19 @@ export class ConsoleController {
   async signIn(@Req() req: ConsoleRequest, @Body() form: Form, @Res() res: Response): Promise<void> {
     // Before a session exists, the form's _csrf must equal the cookie set with the form (double submit).
     if (!sameToken(text(form, '_csrf'), readCookie(req, this.cookies.loginCsrf) ?? '\0')) throw new CsrfRefused();
+    // Refused tokens count as refused bearer tokens do, and a locked-out address is refused before
+    // its token is looked up, so the console is no way around the API's lockout.
+    const failures = this.moduleRef.get(AuthFailureLimiter, { strict: false });
+    const locked = failures.lockedFor(req.ip);
+    if (locked > 0) {
+      res.setHeader('Retry-After', String(locked));
+      res.status(429).type('html').send(loginPage(this.loginCsrf(req, res), `Too many wrong tokens from your address; try again in ${locked} seconds.`));
+      return;
+    }
     const token = (text(form, 'token') ?? '').trim();
     const id = token && token.length <= 200 ? await this.sessions.open(token) : null;
     if (!id) {
-      // Counted like a refused bearer token, so the console is no way around the API's lockout.
-      if (token) this.moduleRef.get(AuthFailureLimiter, { strict: false }).record(req.ip, token);
+      if (token) failures.record(req.ip, token);
       res.status(401).type('html').send(loginPage(this.loginCsrf(req, res), 'That token is unknown or has been revoked.'));
       return;
     }
@@ -154,7 +164,11 @@ export class ConsoleController {
 
   @Get()
   async overview(@Req() req: ConsoleRequest): Promise<string> {
-    return overviewPage(await this.queries.overview(req.actor!), req.actor!, req.consoleCsrf!);
+    const [overview, alerts] = await Promise.all([
+      this.queries.overview(req.actor!),
+      this.watch.events({ page: 1, limit: 10, skip: 0 }, req.actor!),
+    ]);
+    return overviewPage({ ...overview, registryAlerts: alerts.items.filter((e) => e.kind !== 'expiry_reminder') }, req.actor!, req.consoleCsrf!);
   }
 
   @Get('domains')
@@ -241,14 +255,15 @@ export class ConsoleController {
 
   private async renderDomain(actor: Actor, csrf: string, name: string, extra: { saved?: boolean; error?: string }): Promise<string> {
     const domain = await this.domains.get(name, actor);
-    const [client, recent, clients] = await Promise.all([
+    const [client, recent, clients, events] = await Promise.all([
       this.clients.detail(domain.clientId, actor).catch((e: unknown) => (e instanceof NotFoundError ? null : Promise.reject(e))) as Promise<ClientDetailDto | null>,
       this.messages.list(Object.assign(new MessageQuery(), { domain: domain.name, limit: 20 }), actor),
       actor.role === 'client' ? Promise.resolve([]) : this.clientChoices(actor),
+      this.watch.events({ domain: domain.name, page: 1, limit: 10, skip: 0 }, actor),
     ]);
     // Each message with its deliveries, through the same service (and visibility rule) as the API.
     const messages = await Promise.all(recent.items.map((m) => this.messages.show(m.id, actor)));
-    return domainPage({ domain, client, messages, clients, ...extra }, actor, csrf);
+    return domainPage({ domain, client, messages, clients, events: events.items, ...extra }, actor, csrf);
   }
 
   @Get('clients')

@@ -102,6 +102,39 @@ describe('staff console (HTTP)', () => {
     }
   });
 
+  it('locks an address out of the sign-in after too many wrong tokens, as the API does (429)', async () => {
+    const s = await startTestApp({ HTTP_AUTH_FAILURES_PER_MINUTE: '3' });
+    try {
+      const agent = request.agent(s.app.getHttpServer());
+      const csrf = csrfOf((await agent.get('/console/login')).text);
+      for (const guess of ['aster_a', 'aster_b', 'aster_c']) {
+        await agent.post('/console/login').type('form').send({ token: guess, _csrf: csrf }).expect(401);
+      }
+      // Now even the right token is refused, so a right guess looks like a wrong one.
+      const res = await agent.post('/console/login').type('form').send({ token: s.adminAuth.slice('Bearer '.length), _csrf: csrf }).expect(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      await agent.get('/console').expect(303);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('shows a domain beside its registry view and registry alerts on the overview', async () => {
+    const { agent } = await signIn(t, p.staffToken);
+    const domain = await agent.get('/console/domains/lindapence.com').expect(200);
+    expect(domain.text).toContain('Registry view');
+    expect(domain.text).toContain('Not checked against the registry yet.');
+    const overview = await agent.get('/console').expect(200);
+    expect(overview.text).toContain('Registry alerts');
+    // As the watch stores it after a check: the registry names another registrar.
+    await t.app.get(DataSource).query(`UPDATE domain SET registry = $1::jsonb WHERE name = 'lindapence.com'`, [
+      JSON.stringify({ checkedAt: '2026-11-30T08:00:00Z', source: 'https://rdap.example/domain/lindapence.com', registrarIanaId: 1, registrarName: 'Other <Registrar>', expiresAt: null, registeredAt: null, lastChangedAt: null, lastTransferredAt: null, statuses: [], nameservers: [], error: null }),
+    ]);
+    const checked = await agent.get('/console/domains/lindapence.com').expect(200);
+    expect(checked.text).toContain('Other &lt;Registrar&gt;');
+    expect(checked.text).toMatch(/Gandi SAS<\/td><td class="wrap">Other &lt;Registrar&gt; <span class="badge differs">/);
+  });
+
   it('shows staff every page with data, uncached, with the _csrf field in every form', async () => {
     const { agent } = await signIn(t, p.staffToken);
     const pages = [

@@ -4,6 +4,7 @@ import type { ClientDetailDto } from '../../clients/dto/client-views';
 import { DOMAIN_STATES } from '../../domains/domain.entity';
 import type { DomainDto } from '../../domains/dto/domain.dto';
 import { html } from '../../mail/notices/html';
+import type { WatchEventView } from '../../watch/registry-watch.service';
 import type { DomainRow } from '../console-queries';
 import { badge, csrfField, day, errorNotice, flash, moment, page, withQuery } from './layout';
 
@@ -76,6 +77,7 @@ export interface DomainPageView {
     deliveries: { email: string; status: string; attempts: number; lastResponse: string | null }[];
   }[];
   clients: { id: string; name: string }[];
+  events: WatchEventView[];
   error?: string;
   saved?: boolean;
 }
@@ -108,6 +110,7 @@ ${errorNotice(v.error)}
   <dt>Notes</dt><dd>${d.notes ?? '—'}</dd>
 </dl>
 </section>
+${registrySection(v)}
 ${v.client
   ? html`<section aria-labelledby="contacts-h"><h2 id="contacts-h">Contacts of ${v.client.name}</h2>
   <ul>${v.client.contacts.map((c) => html`<li>${c.name} &lt;${c.email}&gt;${c.receivesNotices ? ' — receives notices' : ' — no notices'}</li>`)}</ul></section>`
@@ -131,6 +134,35 @@ ${v.messages.length
 </section>
 ${canEdit ? editForm(v, csrf) : ''}`,
   );
+}
+
+/** The record beside what the registry (RDAP) said at the last check, and the watch's events. */
+function registrySection(v: DomainPageView) {
+  const d = v.domain;
+  const r = d.registry;
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : '—');
+  const rows: [string, string, string][] = r
+    ? [
+        ['Expires', day(d.expiresAt), day(r.expiresAt)],
+        ['Registrar', d.registrar ?? '—', r.registrarName ?? '—'],
+        ['EPP statuses', list(d.statuses), list(r.statuses)],
+        ['Name servers', list(d.nameservers), list(r.nameservers)],
+      ]
+    : [];
+  return html`<section aria-labelledby="reg-h">
+<h2 id="reg-h">Registry view</h2>
+${r
+  ? html`<p>Checked ${moment(r.checkedAt)}${r.source ? html` at ${r.source}` : ''}.${r.error ? html` The last check failed: ${r.error}` : ''}</p>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
+  <caption>The record beside the registry</caption>
+  <thead><tr><th scope="col">Field</th><th scope="col">On record</th><th scope="col">Registry says</th></tr></thead>
+  <tbody>${rows.map(([field, mine, theirs]) => html`<tr><th scope="row">${field}</th><td class="wrap">${mine}</td><td class="wrap">${theirs}${mine !== theirs ? html` ${badge('differs')}` : ''}</td></tr>`)}</tbody>
+</table></div>`
+  : html`<p>Not checked against the registry yet.</p>`}
+${v.events.length
+  ? html`<h3>Registry events</h3><ul>${v.events.map((e) => html`<li>${moment(e.createdAt)}: ${e.kind.replace(/_/g, ' ')}${e.detail ? html` — ${e.detail}` : ''}</li>`)}</ul>`
+  : ''}
+</section>`;
 }
 
 function editForm(v: DomainPageView, csrf: string) {

@@ -1,10 +1,11 @@
 // The overview: what needs a person now.
 import type { Actor } from '../../auth/actor';
 import { html } from '../../mail/notices/html';
+import type { WatchEventView } from '../../watch/registry-watch.service';
 import type { Overview } from '../console-queries';
 import { day, moment, page, withQuery } from './layout';
 
-export function overviewPage(o: Overview, actor: Actor, csrf: string): string {
+export function overviewPage(o: Overview & { registryAlerts: WatchEventView[] }, actor: Actor, csrf: string): string {
   const held = o.heldByReason.reduce((n, r) => n + r.count, 0);
   return page(
     { title: 'Overview', actor, csrf, current: 'overview' },
@@ -38,6 +39,12 @@ export function overviewPage(o: Overview, actor: Actor, csrf: string): string {
       : o.suspicious.length
         ? html`<ul>${o.suspicious.map((m) => html`<li><a href="/console/messages/${m.id}">${m.subject ?? '(no subject)'}</a> from ${m.from ?? 'unknown'} — ${m.reasons.join('; ')}</li>`)}</ul>`
         : html`<p>None.</p>`}
+  </section>
+  <section class="card" aria-labelledby="reg-h">
+    <h2 id="reg-h">Registry alerts</h2>
+    ${o.registryAlerts.length
+      ? html`<ul>${o.registryAlerts.map((e) => html`<li>${moment(e.createdAt)}: <a href="/console/domains/${encodeURIComponent(e.domain)}">${e.domain}</a> — ${e.kind.replace(/_/g, ' ')}${e.detail ? html`: ${e.detail}` : ''}</li>`)}</ul>`
+      : html`<p>None recently.</p>`}
   </section>
   <section class="card" aria-labelledby="setup-h">
     <h2 id="setup-h">Setting up</h2>
