@@ -193,7 +193,7 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
           await Promise.all(Array.from({ length: Math.min(CHECKS_PER_REGISTRY, ids.length) }, worker));
         };
         await Promise.all([...lanes.values()].map(lane));
-        const due = await this.sendExpiryNotices(new Date());
+        const due = await this.sendExpiryNotices(new Date(), options.wait);
         report.reminders += due.reminders;
         report.alerts += due.alerts;
         return report;
@@ -303,10 +303,11 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * The reminders and `expired` alarms now due, each once per domain, threshold and expiry date
-   * (the event's dedupeKey): the registry's expiry date, else the record's. Staff get one digest
-   * of the cycle's reminders, and each expired alarm at once.
+   * (the event's dedupeKey): the registry's expiry date, else the record's. Staff get each
+   * expired alarm at once, and the reminders in a digest: once a day from the schedule, or now
+   * (`staffDigestNow`) when staff ran the cycle themselves.
    */
-  async sendExpiryNotices(now: Date): Promise<{ reminders: number; alerts: number }> {
+  async sendExpiryNotices(now: Date, staffDigestNow = true): Promise<{ reminders: number; alerts: number }> {
     const days = this.config.rdap.expiryReminderDays;
     const rows: { id: string; expires: Date }[] = await this.db.query(
       `SELECT id, expires FROM (
@@ -318,7 +319,6 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
     );
     let reminders = 0;
     let alerts = 0;
-    const staffDigest: string[] = [];
     for (const row of rows) {
       const due = expiryDue(row.expires, now, days);
       if (!due) continue;
@@ -339,24 +339,41 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
         const id = await this.recordEvent(manager, domain, event, due.kind === 'expired');
         if (!id) return;
         if (due.kind === 'expired') alerts++;
-        else {
-          reminders++;
-          staffDigest.push(id);
-        }
+        else reminders++;
       });
     }
-    if (staffDigest.length && this.config.staffEmail) {
-      const staffEmail = this.config.staffEmail;
-      await this.db.transaction(async (manager) => {
-        const delivery = await this.deliveries.queueLetter(manager, { form: 'expiry_reminder', email: staffEmail, clientId: null, contactId: null, domains: [] });
-        const told: Told = { email: staffEmail.toLowerCase(), role: 'staff', deliveryId: delivery.id };
-        await manager.query(
-          `UPDATE watch_event SET told = told || $2::jsonb, "deliveryIds" = array_append("deliveryIds", $3::uuid) WHERE id = ANY($1::uuid[])`,
-          [staffDigest, JSON.stringify([told]), delivery.id],
-        );
-      });
-    }
+    await this.sendStaffDigest(staffDigestNow);
     return { reminders, alerts };
+  }
+
+  /**
+   * One letter to STAFF_EMAIL with every reminder of the last week not yet told to staff; unless
+   * `now`, only when the last such digest is 20 hours old or more (the schedule ticks every 15
+   * minutes at 24h; staff want one digest a day).
+   */
+  private async sendStaffDigest(now: boolean): Promise<void> {
+    const staffEmail = this.config.staffEmail;
+    if (!staffEmail) return;
+    await this.db.transaction(async (manager) => {
+      if (!now) {
+        const [{ recent }] = (await manager.query(
+          `SELECT EXISTS (SELECT 1 FROM delivery WHERE form = 'expiry_reminder' AND "clientId" IS NULL AND "createdAt" > now() - interval '20 hours') AS recent`,
+        )) as { recent: boolean }[];
+        if (recent) return;
+      }
+      const pending: { id: string }[] = await manager.query(
+        `SELECT id FROM watch_event
+          WHERE kind = 'expiry_reminder' AND "createdAt" > now() - interval '7 days' AND NOT told @> '[{"role": "staff"}]'::jsonb
+          ORDER BY "createdAt" FOR UPDATE SKIP LOCKED`,
+      );
+      if (pending.length === 0) return;
+      const delivery = await this.deliveries.queueLetter(manager, { form: 'expiry_reminder', email: staffEmail, clientId: null, contactId: null, domains: [] });
+      const told: Told = { email: staffEmail.toLowerCase(), role: 'staff', deliveryId: delivery.id };
+      await manager.query(
+        `UPDATE watch_event SET told = told || $2::jsonb, "deliveryIds" = array_append("deliveryIds", $3::uuid) WHERE id = ANY($1::uuid[])`,
+        [pending.map((p) => p.id), JSON.stringify([told]), delivery.id],
+      );
+    });
   }
 
   /**
