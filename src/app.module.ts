@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import { logTransport } from './common/log-format';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
@@ -36,6 +37,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
+            // Pretty at a terminal, JSON lines otherwise (common/log-format.ts).
+            transport: logTransport(),
             // Keep a sane incoming X-Request-Id (from a proxy), else make one; echo it back.
             genReqId: (req, res) => {
               const incoming = req.headers['x-request-id'];

@@ -12,6 +12,7 @@ import { JobQueue } from './database/job-queue';
 import { openDatabase } from './database/open-database';
 import { isWorkerChild, serveMainProcess, WorkerProcesses } from './database/worker-processes';
 import { MetricsService } from './metrics/metrics.service';
+import { logTransport } from './common/log-format';
 import { setupApp } from './setup-app';
 
 async function main(): Promise<void> {
@@ -20,12 +21,13 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`aster: ${err.message}`);
+      for (const problem of err.problems) console.error(`aster: ${problem.message}`);
       process.exit(2);
     }
     throw err;
   }
-  const log = pino({ level: config.logLevel, base: { component: 'boot' } });
+  const transport = logTransport();
+  const log = pino({ level: config.logLevel, base: { component: 'boot' }, ...(transport ? { transport } : {}) });
   // A database that goes away must not take the process with it: every path that matters answers
   // its caller (451, a retried job); a stray rejection is logged for us to fix, never fatal.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));

@@ -185,4 +185,26 @@ describe('parseConfig', () => {
     expect(message).not.toContain('\n');
     if (name === 'ADMIN_TOKEN') expect(message).not.toContain(value);
   });
+
+  it('lists every wrong variable at once, one line each', () => {
+    let error: unknown;
+    try {
+      parseConfig({ HTTP_PORT: '99999', STAFF_EMAIL: 'nobody', SMTP_PORT: 'x', MAIL_DOMAIN: 'localhost' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['HTTP_PORT', 'MAIL_DOMAIN', 'SMTP_PORT', 'STAFF_EMAIL']);
+    expect((error as Error).message.split('\n')).toHaveLength(4);
+  });
+
+  it.each([
+    [{}, 'http://127.0.0.1:3000'],
+    [{ HTTP_PORT: '3300' }, 'http://127.0.0.1:3300'],
+    [{ HTTP_HOST: '0.0.0.0', HTTP_PORT: '8080' }, 'http://127.0.0.1:8080'],
+    [{ HTTP_HOST: '::1' }, 'http://[::1]:3000'],
+    [{ HTTP_PORT: '3300', PUBLIC_URL: 'https://domains.artsites.test/' }, 'https://domains.artsites.test'],
+  ])('PUBLIC_URL of %j is %s', (env, expected) => {
+    expect(parseConfig(env).publicUrl).toBe(expected);
+  });
 });

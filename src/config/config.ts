@@ -105,11 +105,23 @@ export interface RecipientErrorSettings {
   errorsPerHour: number;
 }
 
-/** A configuration value that does not have the expected form; its message is one line. */
+/**
+ * A configuration value that does not have the expected form: one line per wrong variable
+ * (`problems`), so that a newcomer fixes them all in one go.
+ */
 export class ConfigError extends Error {
-  constructor(variable: string, expected: string, got: string) {
-    super(`Invalid ${variable}=${JSON.stringify(got)}: expected ${expected}`);
+  readonly problems: { variable: string; message: string }[];
+
+  constructor(variable: string, expected: string, got: string);
+  constructor(problems: { variable: string; message: string }[]);
+  constructor(variableOrProblems: string | { variable: string; message: string }[], expected?: string, got?: string) {
+    const problems =
+      typeof variableOrProblems === 'string'
+        ? [{ variable: variableOrProblems, message: `Invalid ${variableOrProblems}=${JSON.stringify(got)}: expected ${expected}` }]
+        : variableOrProblems;
+    super(problems.map((p) => p.message).join('\n'));
     this.name = 'ConfigError';
+    this.problems = problems;
   }
 }
 
@@ -350,7 +362,33 @@ function rdapSettings(env: Env): RdapSettings {
 }
 
 /** Reads and checks every variable of the Contract table; throws ConfigError on the first bad one. */
+/**
+ * The configuration from the environment. Every wrong variable is reported at once: a value found
+ * wrong is left out and the rest read again (with that variable at its default), until nothing more
+ * is wrong; then one ConfigError lists them all, or the configuration is returned.
+ */
 export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
+  const problems: ConfigError['problems'] = [];
+  const remaining: Env = { ...env };
+  for (;;) {
+    let config: AsterConfig;
+    try {
+      config = parseOnce(remaining, cwd);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      const [problem] = err.problems;
+      problems.push(problem);
+      // A rule between two variables can name one that is not set: nothing left to leave out.
+      if (remaining[problem.variable] === undefined) throw new ConfigError(problems);
+      delete remaining[problem.variable];
+      continue;
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+  }
+}
+
+function parseOnce(env: Env, cwd: string): AsterConfig {
   const mailDomain = (value(env, 'MAIL_DOMAIN') ?? 'notify.localhost').toLowerCase();
   if (!HOSTNAME.test(mailDomain) || !mailDomain.includes('.')) {
     throw new ConfigError('MAIL_DOMAIN', 'a domain name such as notify.example.com', mailDomain);
@@ -372,13 +410,17 @@ export function parseConfig(env: Env, cwd = process.cwd()): AsterConfig {
   for (const r of roles) {
     if (!['api', 'smtp', 'worker'].includes(r)) throw new ConfigError('ASTER_ROLES', 'a comma-separated subset of api,smtp,worker', roles.join(','));
   }
-  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://domains.example.com') ?? 'http://127.0.0.1:3000';
+  // Unset, PUBLIC_URL is where this instance listens (links in letters then work on this machine).
+  const httpHost = host(env, 'HTTP_HOST', '127.0.0.1');
+  const httpPort = port(env, 'HTTP_PORT', 3000);
+  const reachableHost = ['0.0.0.0', '::', ''].includes(httpHost) ? '127.0.0.1' : httpHost.includes(':') ? `[${httpHost}]` : httpHost;
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://domains.example.com') ?? `http://${reachableHost}:${httpPort}`;
   return {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:pass@127.0.0.1:5432/aster'),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     http: {
-      host: host(env, 'HTTP_HOST', '127.0.0.1'),
-      port: port(env, 'HTTP_PORT', 3000),
+      host: httpHost,
+      port: httpPort,
       // Guidance pages and health checks: a person reads a few pages a minute, a monitor polls.
       ratePerMinute: count(env, 'HTTP_RATE_PER_MINUTE', 300),
       // Staff scripts go fast; a token's requests are its owner's, recorded and revocable.
