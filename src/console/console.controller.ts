@@ -436,4 +436,11 @@ export class ConsoleController {
   private requireId(id: string): void {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError('Message', id);
   }
+
+  // Last: routes are matched in the order they are declared.
+  /** Any other address under /console: a page saying so (the API's JSON 404 is for programs). */
+  @Get('*rest')
+  notFound(): never {
+    throw new NotFoundError('Page', 'under /console');
+  }
 }

@@ -307,6 +307,22 @@ describe('staff console (HTTP)', () => {
     expect(again.headers.location).toContain('queued=0&skipped=1');
   });
 
+  it('ends a session after 30 minutes without a request', async () => {
+    const { agent } = await signIn(t, p.staffToken);
+    const db = t.app.get(DataSource);
+    const before = (await db.query(`SELECT count(*)::int AS n FROM console_session`))[0].n;
+    await db.query(`UPDATE console_session SET "lastSeenAt" = now() - interval '31 minutes' WHERE "createdAt" = (SELECT max("createdAt") FROM console_session)`);
+    await agent.get('/console').expect(303).expect('Location', '/console/login');
+    expect((await db.query(`SELECT count(*)::int AS n FROM console_session`))[0].n).toBe(before - 1);
+  });
+
+  it('answers an unknown console address with a page (404), and sends the signed-out to sign in', async () => {
+    const { agent } = await signIn(t, p.staffToken);
+    const res = await agent.get('/console/no-such-page').expect(404).expect('Content-Type', /text\/html/);
+    expect(res.text).toContain('Not found');
+    await t.http().get('/console/no-such-page').expect(303);
+  });
+
   it('ends the session on sign-out and when its token is revoked', async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
     await agent.post('/console/logout').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/console/login');
