@@ -300,6 +300,26 @@ describe('staff console (HTTP)', () => {
     await client.agent.get('/console/audit').expect(403);
   });
 
+  it('adds a client with its first contact, edits it and adds a contact, through ClientsService and ContactsService', async () => {
+    const { agent, csrf } = await signIn(t, p.staffToken);
+    const made = await agent.post('/console/clients').type('form').send({ _csrf: csrf, name: 'Ada <Studio>', notes: '', contactName: 'Ada', contactEmail: 'ada@ada.test' }).expect(303);
+    const id = /\/console\/clients\/([0-9a-f-]{36})\?saved=1/.exec(made.headers.location)![1];
+    await agent.post(`/console/clients/${id}`).type('form').send({ _csrf: csrf, name: 'Ada Studio', notes: 'Pays yearly' }).expect(303);
+    await agent.post(`/console/clients/${id}/contacts`).type('form').send({ _csrf: csrf, name: 'Books', email: 'books@ada.test' }).expect(303);
+    const client = (await api(`/api/clients/${id}`).expect(200)).body;
+    expect(client).toMatchObject({ name: 'Ada Studio', notes: 'Pays yearly' });
+    expect(client.contacts.map((c: { email: string; receivesNotices: boolean }) => [c.email, c.receivesNotices])).toEqual([
+      ['ada@ada.test', true],
+      ['books@ada.test', false],
+    ]);
+    const bad = await agent.post(`/console/clients/${id}/contacts`).type('form').send({ _csrf: csrf, name: 'X', email: 'not-an-address' }).expect(400);
+    expect(bad.text).toContain('role="alert"');
+    const dup = await agent.post('/console/clients').type('form').send({ _csrf: csrf, name: '', contactName: 'A', contactEmail: 'a@a.test' }).expect(400);
+    expect(dup.text).toContain('role="alert"');
+    const audit = (await api(`/api/audit?entityType=client&entityId=${id}`)).body.items.map((e: { action: string }) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['create', 'update']));
+  });
+
   it('sends a client\'s welcome letter through WelcomeService', async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
     await agent.post(`/console/clients/${p.omar.id}/welcome`).type('form').send({ _csrf: csrf }).expect(303).expect('Location', `/console/clients/${p.omar.id}?queued=1&skipped=0`);
