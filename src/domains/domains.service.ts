@@ -212,10 +212,10 @@ export class DomainsService {
    */
   async findByAsciiNames(
     names: string[],
-  ): Promise<(Pick<Domain, 'name' | 'clientId' | 'registry' | 'registryOkAt'> & { registrarName: string | null; registrarSenderDomains: string[] })[]> {
+  ): Promise<(Pick<Domain, 'id' | 'name' | 'clientId' | 'registry' | 'registryOkAt'> & { registrarName: string | null; registrarSenderDomains: string[] })[]> {
     if (names.length === 0) return [];
     return this.db.query(
-      `SELECT d.name, d."clientId", d.registry, d."registryOkAt", r.name AS "registrarName", coalesce(r."senderDomains", '{}') AS "registrarSenderDomains"
+      `SELECT d.id, d.name, d."clientId", d.registry, d."registryOkAt", r.name AS "registrarName", coalesce(r."senderDomains", '{}') AS "registrarSenderDomains"
          FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
         WHERE d.name = ANY($1::varchar[])`,
       [names],

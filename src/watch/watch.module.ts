@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DomainsModule } from '../domains/domains.module';
+import { REGISTRY_CHECK } from '../mail/intake/intake.pipeline';
 import { MailModule } from '../mail/mail.module';
 import { RegistryWatch } from './registry-watch.service';
 import { WatchEvent } from './watch-event.entity';
@@ -10,7 +11,8 @@ import { WatchController } from './watch.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([WatchEvent]), DomainsModule, MailModule],
   controllers: [WatchController],
-  providers: [RegistryWatch],
-  exports: [RegistryWatch],
+  // REGISTRY_CHECK: routing checks a stale domain now through it (intake.pipeline.ts).
+  providers: [RegistryWatch, { provide: REGISTRY_CHECK, useExisting: RegistryWatch }],
+  exports: [RegistryWatch, REGISTRY_CHECK],
 })
 export class WatchModule {}

@@ -2,6 +2,7 @@
 // parse → verify → match → classify → decide. Runs as a durable job per message; the result is
 // written once, in one transaction, so a crash anywhere simply runs the job again.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { storableText } from '../../common/storable-text';
@@ -30,6 +31,12 @@ interface RouteJob {
   /** How many times sender verification has been put off for want of DNS (enforce mode). */
   verifyAttempt?: number;
 }
+
+/** Checks one domain at its registry now (the registry watch provides it under REGISTRY_CHECK). */
+export interface RegistryCheck {
+  check(domainId: string): Promise<unknown>;
+}
+export const REGISTRY_CHECK = 'REGISTRY_CHECK';
 
 /** A registrar as routing knows it (RegistrarsService.senderDirectory). */
 type RegistrarEntry = { name: string; ianaId: number | null; senderDomains: string[] };
@@ -111,6 +118,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
     private readonly domains: DomainsService,
     private readonly registrars: RegistrarsService,
     private readonly bounces: BounceAddresses,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -154,7 +162,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
     if (waiting.length > 0) {
       // Stage 5 for the whole batch: the alias each was sent to, then every domain it names.
       const all = new Set(waiting.flatMap((e) => e.candidates ?? []));
-      const tracked = all.size ? await this.domains.findByAsciiNames([...all]) : [];
+      const tracked = all.size ? await this.refreshStaleViews(await this.domains.findByAsciiNames([...all]), waiting) : [];
       const registrars = await this.knownRegistrars();
       const decisions = waiting.map((examined) => ({ id: examined.id, result: examined.result ?? this.result(examined, tracked, registrars) }));
       const written = await this.record(decisions, jobs, failures);
@@ -176,6 +184,39 @@ export class IntakePipeline implements OnApplicationBootstrap {
     return this.registrarDirectory.registrars;
   }
 
+  /** How long routing waits for the registry when a domain's view is stale (issue 13: never for long). */
+  private static readonly REGISTRY_WAIT_MS = 3000;
+
+  /** The registry's view of `d`, when no older than RDAP_SYNC_INTERVAL. */
+  private freshView(d: TrackedForRouting): TrackedForRouting['registry'] | undefined {
+    const maxAge = this.config.rdap.syncIntervalMs ?? 24 * 60 * 60 * 1000;
+    return d.registry && d.registryOkAt && Date.now() - new Date(d.registryOkAt).getTime() <= maxAge ? d.registry : undefined;
+  }
+
+  /**
+   * Domains a message names whose registry view has gone stale are checked now (the registry watch,
+   * when this process runs it), all at once and for at most REGISTRY_WAIT_MS; what does not answer
+   * in time stays `unknown` in the checks and the watch catches up later. A domain never checked is
+   * left to the watch's schedule: routing does not make a portfolio's first checks.
+   */
+  private async refreshStaleViews(tracked: TrackedForRouting[], waiting: Examined[]): Promise<TrackedForRouting[]> {
+    const named = new Set(waiting.flatMap((e) => e.candidates ?? []));
+    const stale = tracked.filter((d) => named.has(d.name) && d.registryOkAt && !this.freshView(d));
+    if (stale.length === 0) return tracked;
+    let watch: RegistryCheck;
+    try {
+      // Resolved at run time by its token: the watch module imports this one (for its letters), so
+      // it cannot be injected here without a cycle.
+      watch = this.moduleRef.get<RegistryCheck>(REGISTRY_CHECK, { strict: false });
+    } catch {
+      return tracked; // no registry watch in this process
+    }
+    const checks = Promise.allSettled(stale.map((d) => watch.check(d.id)));
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, IntakePipeline.REGISTRY_WAIT_MS).unref());
+    await Promise.race([checks, timeout]);
+    return this.domains.findByAsciiNames(tracked.map((d) => d.name));
+  }
+
   /** Stages 5–7 for one examined message: its tracked domains, kind and decision. */
   private result(examined: Examined, tracked: TrackedForRouting[], registrars: RegistrarEntry[]): RoutingResult {
     const { id, candidates, mail, loop, senderAccepted, senderVerified, authResults } = examined;
@@ -183,10 +224,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
     const concerned = tracked.filter((d) => names.has(d.name));
     const matched = concerned.map((d) => ({ name: d.name, clientId: d.clientId }));
     // The registry's view of each domain, when the watch checked it within its interval.
-    const maxAge = this.config.rdap.syncIntervalMs ?? 24 * 60 * 60 * 1000;
-    const registry = new Map(
-      concerned.map((d) => [d.name, d.registry && d.registryOkAt && Date.now() - new Date(d.registryOkAt).getTime() <= maxAge ? d.registry : undefined]),
-    );
+    const registry = new Map(concerned.map((d) => [d.name, this.freshView(d) ?? undefined]));
     // The registrar of record: ours on file, else the registry's when it is a registrar we know.
     const ofRecord = new Map<string, { name: string; senderDomains: string[] }>();
     for (const d of concerned) {
