@@ -6,7 +6,7 @@ import type { DomainDto } from '../../domains/dto/domain.dto';
 import { html } from '../../mail/notices/html';
 import type { WatchEventView } from '../../watch/registry-watch.service';
 import type { DomainRow } from '../console-queries';
-import { badge, csrfField, day, errorNotice, flash, moment, page, withQuery } from './layout';
+import { badge, csrfField, day, errorNotice, flash, moment, page } from './layout';
 
 export interface DomainListView {
   rows: DomainRow[];
