@@ -11,6 +11,8 @@ export type DomainState = (typeof DOMAIN_STATES)[number];
 @Index('IDX_domain_client', ['clientId'])
 @Index('IDX_domain_registrar', ['registrarId'])
 @Index('IDX_domain_expires', ['expiresAt'])
+// The console's table by expiry, a page at a time (migrations/1795760000001-ConsoleDomainExpiryIndex.ts).
+@Index('IDX_domain_expires_name', ['expiresAt', 'name'])
 export class Domain {
   @PrimaryGeneratedColumn('uuid')
   id: string;
