@@ -35,14 +35,15 @@ export class ConsoleMessagesController {
     const holdReason = one(query.holdReason);
     const domain = one(query.domain)?.slice(0, 253);
     const clientId = one(query.clientId);
+    const suspicious = one(query.suspicious) === 'true' ? 'true' : undefined;
     if (status && !(MESSAGE_STATUSES as readonly string[]).includes(status)) throw InvalidError.field('status', `one of ${MESSAGE_STATUSES.join(', ')}`);
     if (holdReason && !(HOLD_REASONS as readonly string[]).includes(holdReason)) throw InvalidError.field('holdReason', `one of ${HOLD_REASONS.join(', ')}`);
     if (clientId && !isUuid(clientId)) throw InvalidError.field('clientId', 'a client id');
     const pageNo = pageNumber(query.page);
-    const q = Object.assign(new MessageQuery(), { status, holdReason, domain, clientId, page: pageNo, limit: 50 });
+    const q = Object.assign(new MessageQuery(), { status, holdReason, domain, clientId, suspicious: suspicious ? true : undefined, page: pageNo, limit: 50 });
     const result = await this.messages.list(q, req.actor!);
     return messagesPage(
-      { items: result.items, total: result.total, capped: result.totalCapped === true, page: result.page, limit: result.limit, filters: { status, holdReason, domain } },
+      { items: result.items, total: result.total, capped: result.totalCapped === true, page: result.page, limit: result.limit, filters: { status, holdReason, domain, clientId, suspicious } },
       req.actor!,
       req.consoleCsrf!,
     );

@@ -146,6 +146,7 @@ describe('staff console (HTTP)', () => {
       `/console/clients/${p.linda.id}`,
       '/console/messages',
       '/console/messages?status=held',
+      '/console/messages?suspicious=true&clientId=' + p.linda.id,
       `/console/messages/${p.unmatchedId}`,
     ];
     for (const path of pages) {
@@ -202,12 +203,15 @@ describe('staff console (HTTP)', () => {
     await agent
       .post('/console/domains/omarhaddad.eu')
       .type('form')
-      .send({ _csrf: csrf, clientId: p.omar.id, registrar: 'OVHcloud', expiresAt: '2027-04-02', state: 'active', statuses: 'clientTransferProhibited\nclientDeleteProhibited', nameservers: '', autoRenew: 'true', notes: 'Renews <in> April' })
+      .send({ _csrf: csrf, clientId: p.omar.id, registrar: 'OVHcloud', expiresAt: '2027-04-02', state: 'active', statuses: 'clientTransferProhibited\nclientDeleteProhibited', nameservers: '', autoRenew: 'true', notes: 'Renews <in> April', lastTransferredAt: '2025-01-15', registrantChangedAt: '', registrantChangeOptOut: 'true' })
       .expect(303)
       .expect('Location', '/console/domains/omarhaddad.eu?saved=1');
     const d = (await api('/api/domains/omarhaddad.eu').expect(200)).body;
     expect(d).toMatchObject({ registrar: 'OVHcloud', statuses: ['clientTransferProhibited', 'clientDeleteProhibited'], autoRenew: true, notes: 'Renews <in> April' });
     expect(d.expiresAt).toMatch(/^2027-04-02/);
+    expect(d.lastTransferredAt).toMatch(/^2025-01-15/);
+    expect(d.registrantChangedAt).toBeNull();
+    expect(d.registrantChangeOptOut).toBe(true);
     const audit = (await api(`/api/audit?entityType=domain&entityId=${d.id}&action=update`).expect(200)).body.items;
     const tokens = (await api('/api/tokens').expect(200)).body as { id: string; role: string }[];
     const staff = tokens.find((x) => x.role === 'staff')!;

@@ -24,7 +24,7 @@ export interface MessageListView {
   capped: boolean;
   page: number;
   limit: number;
-  filters: { status?: string; holdReason?: string; domain?: string };
+  filters: { status?: string; holdReason?: string; domain?: string; clientId?: string; suspicious?: string };
 }
 
 export function messagesPage(v: MessageListView, actor: Actor, csrf: string): string {
@@ -40,6 +40,8 @@ export function messagesPage(v: MessageListView, actor: Actor, csrf: string): st
   <div><label for="status">Status</label><select id="status" name="status">${opt('', 'Any status', !f.status)}${MESSAGE_STATUSES.map((s) => opt(s, s, f.status === s))}</select></div>
   <div><label for="holdReason">Why held</label><select id="holdReason" name="holdReason">${opt('', 'Any reason', !f.holdReason)}${HOLD_REASONS.map((s) => opt(s, s.replace(/_/g, ' '), f.holdReason === s))}</select></div>
   <div><label for="domain">Domain</label><input id="domain" name="domain" value="${f.domain ?? ''}"></div>
+  <div class="checks"><label><input type="checkbox" name="suspicious" value="true"${f.suspicious ? html` checked` : ''}> Suspicious only</label></div>
+  ${f.clientId ? html`<input type="hidden" name="clientId" value="${f.clientId}">` : ''}
   <div><button type="submit">Filter</button></div>
 </form>
 <p role="status">${v.capped ? 'More than ' : ''}${v.total} message${v.total === 1 ? '' : 's'}, newest first.</p>

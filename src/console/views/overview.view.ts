@@ -37,7 +37,8 @@ export function overviewPage(o: Overview & { registryAlerts: WatchEventView[] },
     ${o.suspicious === null
       ? html`<p>Not available with this database schema yet.</p>`
       : o.suspicious.length
-        ? html`<ul>${o.suspicious.map((m) => html`<li><a href="/console/messages/${m.id}">${m.subject ?? '(no subject)'}</a> from ${m.from ?? 'unknown'} — ${m.reasons.join('; ')}</li>`)}</ul>`
+        ? html`<ul>${o.suspicious.map((m) => html`<li><a href="/console/messages/${m.id}">${m.subject ?? '(no subject)'}</a> from ${m.from ?? 'unknown'} — ${m.reasons.join('; ')}</li>`)}</ul>
+          <p><a href="/console/messages?suspicious=true">All suspicious messages</a></p>`
         : html`<p>None.</p>`}
   </section>
   <section class="card" aria-labelledby="reg-h">
