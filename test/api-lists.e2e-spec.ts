@@ -141,11 +141,12 @@ describe('list and lookup endpoints', () => {
       expect(other.body).toEqual({ items: [], total: 0, page: 1, limit: 50 });
     });
 
-    it('findByAsciiNames reads the name and client only', async () => {
+    it('findByAsciiNames reads what routing needs: the domain, its client and registrar, the registry view', async () => {
       const found = await t.app.get(DomainsService).findByAsciiNames(['acme-01.com', 'bolt-02.net', 'nowhere.test']);
+      const routing = { id: expect.any(String), registry: null, registryOkAt: null, registrarName: null, registrarSenderDomains: [] };
       expect(found.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-        { name: 'acme-01.com', clientId: acme },
-        { name: 'bolt-02.net', clientId: bolt },
+        { name: 'acme-01.com', clientId: acme, ...routing },
+        { name: 'bolt-02.net', clientId: bolt, ...routing },
       ]);
     });
 
@@ -195,7 +196,7 @@ describe('list and lookup endpoints', () => {
       const expected: { id: string }[] = await db.query('SELECT id FROM inbound_message ORDER BY "receivedAt" DESC, id DESC LIMIT 50');
       expect(res.body.items.map((m: { id: string }) => m.id)).toEqual(expected.map((e) => e.id));
       expect(Object.keys(res.body.items[0]).sort()).toEqual(
-        ['clientIds', 'domains', 'from', 'holdReason', 'id', 'kind', 'messageId', 'receivedAt', 'status', 'subject'].sort(),
+        ['clientIds', 'domains', 'from', 'holdReason', 'id', 'kind', 'kindConfidence', 'kindEvidence', 'messageId', 'receivedAt', 'status', 'subject', 'suspicious'].sort(),
       );
       expect(res.body.items[0]).toMatchObject({ subject: 'Acme 0', clientIds: [acme], domains: ['acme-01.com'], status: 'forwarded' });
       expect(res.body.items[0].receivedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
