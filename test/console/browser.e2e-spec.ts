@@ -180,7 +180,7 @@ describe('staff console (Chromium)', () => {
     await accessible(page, 'tokens-phone');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await ctx.close();
-  });
+  }, 45_000);
 
   it('gives a client token\'s session its own domains only, with no forms to change them', async () => {
     const { ctx, page } = await context();
@@ -200,7 +200,7 @@ describe('staff console (Chromium)', () => {
     const res = await page.request.post('/console/domains/lindapence.com', { form: { _csrf: csrf, notes: 'from a client' } });
     expect(res.status()).toBe(403);
     await ctx.close();
-  });
+  }, 45_000);
 
   it('broke no Content-Security-Policy rule and threw no script error on any page', () => {
     // The one expected console error is the refused forged POST (403) above.
