@@ -135,7 +135,7 @@ export function summarise(result: AuthenticateResult, mta: string): AuthSummary 
       : null,
     dkim: signatures.slice(0, MAX_DKIM_RESULTS).map((r) => ({
       result: r.status.result,
-      domain: r.signingDomain,
+      domain: r.signingDomain ?? '',
       selector: r.selector ?? null,
       aligned: Boolean(r.status.aligned),
       comment: r.status.comment ?? null,
