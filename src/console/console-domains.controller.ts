@@ -75,7 +75,7 @@ export class ConsoleDomainsController {
       ? `/console/domains?${new URLSearchParams({
           ...Object.fromEntries(Object.entries(shown).filter(([, v]) => v)),
           after: `${result.next.expiresAt ? new Date(result.next.expiresAt).toISOString() : 'none'}~${result.next.name}`,
-        } as Record<string, string>).toString()}`
+        }).toString()}`
       : null;
     return domainsPage({ rows: result.rows, total: result.total, nextHref, filters: shown, clients, registrars }, actor, req.consoleCsrf!);
   }
@@ -133,7 +133,14 @@ export class ConsoleDomainsController {
   private async renderDomain(actor: Actor, csrf: string, name: string, extra: { saved?: boolean; error?: string }): Promise<string> {
     const domain = await this.domains.get(name, actor);
     const [client, recent, clients, events] = await Promise.all([
-      this.clients.detail(domain.clientId, actor).catch((e: unknown) => (e instanceof NotFoundError ? null : Promise.reject(e))) as Promise<ClientDetailDto | null>,
+      // The client of a visible domain is visible; a race with its deletion shows the domain without it.
+      this.clients.detail(domain.clientId, actor).then(
+        (c): ClientDetailDto | null => c,
+        (e: unknown) => {
+          if (e instanceof NotFoundError) return null;
+          throw e;
+        },
+      ),
       this.messages.list(Object.assign(new MessageQuery(), { domain: domain.name, limit: 20 }), actor),
       actor.role === 'client' ? Promise.resolve([]) : clientChoices(this.clients, actor),
       this.watch.events({ domain: domain.name, page: 1, limit: 10, skip: 0 }, actor),

@@ -79,7 +79,7 @@ export class ConsoleQueries {
     if (filters.state) where.push(`d.state = ${p(filters.state)}`);
     if (filters.neverNoticed) where.push(`d."lastNoticeAt" IS NULL`);
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total FROM domain d ${filtered}`, params)) as { total: number }[];
+    const [{ total }] = await this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM domain d ${filtered}`, params);
 
     // Two seeks on IDX_domain_expires_name, in the index's own order (NULLS LAST): first the
     // domains with an expiry after the keyset position, then, if the page is not full, those with none.
@@ -95,7 +95,7 @@ export class ConsoleQueries {
         ps.push(after.expiresAt, after.name);
         dated.push(`(d."expiresAt", d.name) > ($${ps.length - 1}, $${ps.length})`);
       }
-      rows.push(...((await this.db.query(`${select} WHERE ${dated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${DOMAIN_PAGE_SIZE + 1}`, ps)) as DomainRow[]));
+      rows.push(...(await this.db.query<DomainRow[]>(`${select} WHERE ${dated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${DOMAIN_PAGE_SIZE + 1}`, ps)));
     }
     if (rows.length <= DOMAIN_PAGE_SIZE) {
       const undated = [...where, `d."expiresAt" IS NULL`];
@@ -105,7 +105,7 @@ export class ConsoleQueries {
         undated.push(`d.name > $${ps.length}`);
       }
       const room = DOMAIN_PAGE_SIZE + 1 - rows.length;
-      rows.push(...((await this.db.query(`${select} WHERE ${undated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${room}`, ps)) as DomainRow[]));
+      rows.push(...(await this.db.query<DomainRow[]>(`${select} WHERE ${undated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${room}`, ps)));
     }
     const more = rows.length > DOMAIN_PAGE_SIZE;
     const shown = rows.slice(0, DOMAIN_PAGE_SIZE);
@@ -114,38 +114,39 @@ export class ConsoleQueries {
   }
 
   async registrarNames(): Promise<string[]> {
-    const rows = (await this.db.query(`SELECT name FROM registrar ORDER BY lower(name) LIMIT 500`)) as { name: string }[];
+    const rows = await this.db.query<{ name: string }[]>(`SELECT name FROM registrar ORDER BY lower(name) LIMIT 500`);
     return rows.map((r) => r.name);
   }
 
   async overview(actor: Actor, now = new Date()): Promise<Overview> {
     const scope = clientScope(actor) ?? null;
     const soon = new Date(now.getTime() + 30 * 86_400_000);
+    type Count = { count: number }[];
     const [heldByReason, expiringSoon, [{ count: expiringCount }], failedDeliveries, [{ count: failedCount }], contacts, noticed] = await Promise.all([
-      this.db.query(
+      this.db.query<Overview['heldByReason']>(
         `SELECT coalesce("holdReason", 'none') AS "holdReason", count(*)::int AS count FROM inbound_message
           WHERE status = 'held' AND ($1::uuid IS NULL OR "clientIds" = ARRAY[$1::uuid]) GROUP BY 1 ORDER BY 2 DESC`,
         [scope],
       ),
-      this.db.query(
+      this.db.query<Overview['expiringSoon']>(
         `SELECT d.name, d."unicodeName", d."expiresAt", c.name AS "clientName" FROM domain d JOIN client c ON c.id = d."clientId"
           WHERE d."expiresAt" >= $1 AND d."expiresAt" < $2 AND ($3::uuid IS NULL OR d."clientId" = $3) ORDER BY d."expiresAt", d.name LIMIT 10`,
         [now, soon, scope],
       ),
-      this.db.query(`SELECT count(*)::int AS count FROM domain d WHERE d."expiresAt" >= $1 AND d."expiresAt" < $2 AND ($3::uuid IS NULL OR d."clientId" = $3)`, [now, soon, scope]),
-      this.db.query(
+      this.db.query<Count>(`SELECT count(*)::int AS count FROM domain d WHERE d."expiresAt" >= $1 AND d."expiresAt" < $2 AND ($3::uuid IS NULL OR d."clientId" = $3)`, [now, soon, scope]),
+      this.db.query<Overview['failedDeliveries']>(
         `SELECT d.id, d.email, d."lastResponse", d."inboundMessageId" AS "messageId", m.subject, d."updatedAt" AS at
            FROM delivery d LEFT JOIN inbound_message m ON m.id = d."inboundMessageId"
           WHERE d.status = 'failed' AND ($1::uuid IS NULL OR d."clientId" = $1) ORDER BY d."updatedAt" DESC LIMIT 10`,
         [scope],
       ),
-      this.db.query(`SELECT count(*)::int AS count FROM delivery d WHERE d.status = 'failed' AND ($1::uuid IS NULL OR d."clientId" = $1)`, [scope]),
-      this.db.query(
+      this.db.query<Count>(`SELECT count(*)::int AS count FROM delivery d WHERE d.status = 'failed' AND ($1::uuid IS NULL OR d."clientId" = $1)`, [scope]),
+      this.db.query<Count>(
         `SELECT count(*)::int AS count FROM contact k WHERE k."receivesNotices" AND ($1::uuid IS NULL OR k."clientId" = $1)
             AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d."contactId" = k.id AND d.form = 'welcome' AND d.status IN ('queued', 'sent'))`,
         [scope],
       ),
-      this.db.query(`SELECT count(*)::int AS count FROM domain d WHERE d."lastNoticeAt" IS NULL AND ($1::uuid IS NULL OR d."clientId" = $1)`, [scope]),
+      this.db.query<Count>(`SELECT count(*)::int AS count FROM domain d WHERE d."lastNoticeAt" IS NULL AND ($1::uuid IS NULL OR d."clientId" = $1)`, [scope]),
     ]);
     return {
       heldByReason,
@@ -162,11 +163,11 @@ export class ConsoleQueries {
   /** The latest messages read as a scam; null where the schema has no `suspicious` column yet. */
   private async suspicious(scope: string | null): Promise<Overview['suspicious']> {
     try {
-      const rows = (await this.db.query(
+      const rows = await this.db.query<{ id: string; subject: string | null; from: string | null; receivedAt: Date; suspicious: { reasons?: string[] } }[]>(
         `SELECT id, subject, "fromHeader" AS from, "receivedAt", suspicious FROM inbound_message
           WHERE suspicious IS NOT NULL AND ($1::uuid IS NULL OR "clientIds" = ARRAY[$1::uuid]) ORDER BY "receivedAt" DESC, id DESC LIMIT 10`,
         [scope],
-      )) as { id: string; subject: string | null; from: string | null; receivedAt: Date; suspicious: { reasons?: string[] } }[];
+      );
       return rows.map((r) => ({ id: r.id, subject: r.subject, from: r.from, receivedAt: r.receivedAt, reasons: r.suspicious.reasons ?? [] }));
     } catch (err) {
       if ((err as { driverError?: { code?: string } }).driverError?.code === '42703') return null;

@@ -59,7 +59,9 @@ describe('staff console (Chromium)', () => {
   async function accessible(page: Page, name: string): Promise<void> {
     const started = Date.now();
     await page.evaluate(AXE);
-    const result = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] })`)) as { violations: AxeViolation[] };
+    const result = await page.evaluate<{ violations: AxeViolation[] }>(
+      `axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] })`,
+    );
     const found = result.violations.map((v) => `${name}: ${v.id} [${v.impact}] ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     expect(found).toEqual([]);
     const checked = Date.now();
