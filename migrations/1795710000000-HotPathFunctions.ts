@@ -10,6 +10,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * refers to. It reads pg-boss's `pgboss.queue` and writes `pgboss.job`: written against pg-boss 10.x
  * (package.json pins ^10); test/intake*.e2e-spec.ts and the fault tests run real pg-boss workers on
  * these jobs. PL/pgSQL, so that creating the functions does not need pg-boss's schema to exist yet.
+ *
+ * This is the functions' first version; their current source is src/database/sql/<name>.sql
+ * (aster_record_decision was replaced by migration KindEvidenceAndSuspicious).
  */
 export class HotPathFunctions1795710000000 implements MigrationInterface {
   name = 'HotPathFunctions1795710000000';
@@ -110,7 +113,7 @@ export class HotPathFunctions1795710000000 implements MigrationInterface {
         RETURN v_recipients;
       END $$`);
 
-    // The decide stage's write (MessagesService.recordDecision): decided once, under the row lock,
+    // The decide stage's write (MessagesService.recordDecisions): decided once, under the row lock,
     // with the deliveries and their jobs; held as no_recipient when no client's contact receives
     // notices. Returns the message's status, or NULL when it was no longer waiting for a decision.
     await queryRunner.query(`

@@ -1,7 +1,7 @@
 // Durable jobs in PostgreSQL (pg-boss): work survives crashes and restarts, and any instance may
 // finish any job (jobs are claimed with FOR UPDATE SKIP LOCKED). A job that must be committed with
 // the work it refers to is inserted in that transaction by the SQL functions aster_enqueue and
-// aster_enqueue_slot (migrations/1795710000000-HotPathFunctions.ts); this class defines the
+// aster_enqueue_slot (src/database/sql/*.sql); this class defines the
 // queues, sends jobs on their own and works them.
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';

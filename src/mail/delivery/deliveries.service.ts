@@ -29,7 +29,7 @@ export class DeliveriesService {
   async queue(manager: EntityManager, inboundMessageId: string, shares: ClientShare[], form: DeliveryForm): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     for (const share of shares) {
-      // aster_queue_deliveries: migrations/…-HotPathFunctions.ts (also used by the decide stage).
+      // src/database/sql/aster_queue_deliveries.sql (also used by the decide stage).
       const rows: { n: number }[] = await manager.query('SELECT aster_queue_deliveries($1, $2, $3, $4, $5) AS n', [
         inboundMessageId,
         share.clientId,

@@ -36,7 +36,7 @@ export class MessageStore {
   }
 
   /**
-   * One round trip: `aster_store_message` (migrations/…-HotPathFunctions.ts) takes the advisory lock
+   * One round trip: `aster_store_message` (src/database/sql/aster_store_message.sql) takes the advisory lock
    * that serialises concurrent copies of one message, checks for a copy seen in the last 24 hours,
    * inserts the message, its bytes and its routing job, all in the statement's one transaction.
    */
