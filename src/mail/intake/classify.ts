@@ -787,7 +787,7 @@ export function classifyNotice(input: NoticeReading): Classification {
   if (suspicious) {
     const score = fired.reduce((sum, signal) => sum + signal.weight, 0);
     const evidence = [...fired.map((signal) => signal.evidence), ...(reading.kind !== 'other' ? [`imitates: ${reading.kind}`] : [])];
-    return { kind: 'other', confidence: Math.min(0.99, 0.6 + 0.08 * score), evidence, suspicious, rule: 'suspicious' };
+    return { kind: 'other', confidence: Math.round(Math.min(0.99, 0.6 + 0.08 * score) * 100) / 100, evidence, suspicious, rule: 'suspicious' };
   }
   return { ...reading, suspicious: null };
 }
