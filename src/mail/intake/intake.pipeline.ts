@@ -94,17 +94,32 @@ interface RouteFailure {
   retryCount: number;
 }
 
-/** A message after stages 3–4: its result already (unparseable), or what matching needs. */
-interface Examined {
-  id: string;
-  result?: RoutingResult;
-  mail?: ParsedMessage;
-  candidates?: string[];
-  loop?: LoopReason;
-  senderAccepted?: boolean;
-  /** False when verification ran and did not verify the sender (any mode but `off`). */
-  senderVerified?: boolean;
-  authResults?: object | null;
+/**
+ * What stages 3–4 (parse, verify) hand on for one message: nothing to decide (`skipped`: gone,
+ * decided, discarded, a bounce filed, or verification put off), a hold already decided (`held`:
+ * unparseable), or a parsed message `ready` for match, classify and decide.
+ */
+type Examined =
+  | { kind: 'skipped' }
+  | { kind: 'held'; id: string; result: RoutingResult }
+  | {
+      kind: 'ready';
+      id: string;
+      mail: ParsedMessage;
+      /** The domains of the alias it was sent to, then every domain it names (stage 5's input). */
+      candidates: string[];
+      loop: LoopReason | undefined;
+      /** False only when `enforce` did not verify the sender. */
+      senderAccepted: boolean;
+      /** False when verification ran and did not verify the sender (any mode but `off`); undefined with `off`. */
+      senderVerified: boolean | undefined;
+      authResults: object | null;
+    };
+type Ready = Extract<Examined, { kind: 'ready' }>;
+
+/** A hold decided without reading the message (unparseable, routing_failed): nothing parsed is kept. */
+function held(holdReason: 'unparseable' | 'routing_failed', reason: string): RoutingResult {
+  return { subject: null, from: null, kind: null, matched: [], authResults: null, noticeFor: [], outcome: { decision: 'hold', holdReason, reason } };
 }
 
 @Injectable()
@@ -151,24 +166,30 @@ export class IntakePipeline implements OnApplicationBootstrap {
   async routeMany(jobs: RouteTask[]): Promise<void> {
     const stored = await this.messages.loadManyForRouting(jobs.map((j) => j.messageId));
     const failures: RouteFailure[] = [];
-    const waiting: Examined[] = [];
+    const examined: Exclude<Examined, { kind: 'skipped' }>[] = [];
     const settled = await Promise.allSettled(jobs.map((job) => this.examine(job, stored.get(job.messageId))));
     settled.forEach((outcome, i) => {
       if (outcome.status === 'rejected') failures.push({ id: jobs[i].messageId, error: outcome.reason, retryCount: jobs[i].retryCount ?? 0 });
-      else if (outcome.value) waiting.push(outcome.value);
+      else if (outcome.value.kind !== 'skipped') examined.push(outcome.value);
     });
-    if (failures.some((f) => isDatabaseAway(f.error))) throw failures.find((f) => isDatabaseAway(f.error))!.error;
+    const away = failures.find((f) => isDatabaseAway(f.error));
+    if (away) throw away.error;
 
-    if (waiting.length > 0) {
-      // Stage 5 for the whole batch: the alias each was sent to, then every domain it names.
-      const all = new Set(waiting.flatMap((e) => e.candidates ?? []));
-      const tracked = all.size ? await this.refreshStaleViews(await this.domains.findByAsciiNames([...all]), waiting) : [];
+    if (examined.length > 0) {
+      const ready = examined.filter((e): e is Ready => e.kind === 'ready');
+      const tracked = await this.trackedDomains(ready);
       const registrars = await this.knownRegistrars();
-      const decisions = waiting.map((examined) => ({ id: examined.id, result: examined.result ?? this.result(examined, tracked, registrars) }));
+      const decisions = examined.map((e) => ({ id: e.id, result: e.kind === 'held' ? e.result : this.decideOne(e, tracked, registrars) }));
       const written = await this.record(decisions, jobs, failures);
       if (written.some((d) => d.result.outcome.decision !== 'hold')) this.jobs.nudge(DELIVER_QUEUE.name);
     }
     await this.settleFailures(failures);
+  }
+
+  /** Stage 5's lookup for the whole batch: the tracked domains among every candidate, in one query. */
+  private async trackedDomains(ready: Ready[]): Promise<TrackedForRouting[]> {
+    const names = new Set(ready.flatMap((e) => e.candidates));
+    return names.size ? this.refreshStaleViews(await this.domains.findByAsciiNames([...names]), names) : [];
   }
 
   private registrarDirectory: { at: number; registrars: Promise<RegistrarEntry[]> } | undefined;
@@ -199,8 +220,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
    * in time stays `unknown` in the checks and the watch catches up later. A domain never checked is
    * left to the watch's schedule: routing does not make a portfolio's first checks.
    */
-  private async refreshStaleViews(tracked: TrackedForRouting[], waiting: Examined[]): Promise<TrackedForRouting[]> {
-    const named = new Set(waiting.flatMap((e) => e.candidates ?? []));
+  private async refreshStaleViews(tracked: TrackedForRouting[], named: Set<string>): Promise<TrackedForRouting[]> {
     const stale = tracked.filter((d) => named.has(d.name) && d.registryOkAt && !this.freshView(d));
     if (stale.length === 0) return tracked;
     let watch: RegistryCheck;
@@ -217,12 +237,44 @@ export class IntakePipeline implements OnApplicationBootstrap {
     return this.domains.findByAsciiNames(tracked.map((d) => d.name));
   }
 
-  /** Stages 5–7 for one examined message: its tracked domains, kind and decision. */
-  private result(examined: Examined, tracked: TrackedForRouting[], registrars: RegistrarEntry[]): RoutingResult {
-    const { id, candidates, mail, loop, senderAccepted, senderVerified, authResults } = examined;
-    const names = new Set(candidates);
-    const concerned = tracked.filter((d) => names.has(d.name));
+  /** Stages 5–7 for one parsed message: match, classify, decide. */
+  private decideOne(message: Ready, tracked: TrackedForRouting[], registrars: RegistrarEntry[]): RoutingResult {
+    const concerned = this.match(message, tracked);
+    const { kind, reading, checks } = this.classify(message, concerned, registrars);
     const matched = concerned.map((d) => ({ name: d.name, clientId: d.clientId }));
+    const outcome = decide({
+      loop: message.loop,
+      domains: matched,
+      senderAccepted: message.senderAccepted,
+      senderVerified: message.senderVerified,
+      unverifiedClientLimit: this.config.maxClientsPerUnverified,
+    });
+    this.logger.debug(`${message.id}: ${outcome.reason}`);
+    return {
+      subject: message.mail.subject || null,
+      from: message.mail.from,
+      kind,
+      reading,
+      checks,
+      matched,
+      authResults: message.authResults,
+      noticeFor: message.loop ? [] : matched.map((d) => d.name),
+      outcome,
+    };
+  }
+
+  /** Stage 5, match: the tracked domains among the message's candidates (looked up for the batch). */
+  private match(message: Ready, tracked: TrackedForRouting[]): TrackedForRouting[] {
+    const names = new Set(message.candidates);
+    return tracked.filter((d) => names.has(d.name));
+  }
+
+  /**
+   * Stage 6, classify: the kind of notice, read against the registrar of record, and its claims
+   * checked against the registry; a notice the registry contradicts is suspicious, and its kind `other`.
+   */
+  private classify(message: Ready, concerned: TrackedForRouting[], registrars: RegistrarEntry[]): Pick<RoutingResult, 'kind' | 'reading' | 'checks'> {
+    const { mail, senderVerified } = message;
     // The registry's view of each domain, when the watch checked it within its interval.
     const registry = new Map(concerned.map((d) => [d.name, this.freshView(d) ?? undefined]));
     // The registrar of record: ours on file, else the registry's when it is a registrar we know.
@@ -235,43 +287,29 @@ export class IntakePipeline implements OnApplicationBootstrap {
       }
     }
     const reading = classifyNotice({
-      subject: mail!.subject,
-      text: mail!.text,
-      html: mail!.html,
-      from: mail!.from,
-      fromAddress: mail!.fromAddress ?? null,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      from: mail.from,
+      fromAddress: mail.fromAddress ?? null,
       registrarOfRecord: [...ofRecord.values()],
       knownRegistrarDomains: registrars.flatMap((r) => r.senderDomains),
       senderVerified,
     });
-    const senderDomain = mail!.fromAddress ? registrableDomain(mail!.fromAddress) : undefined;
+    const senderDomain = mail.fromAddress ? registrableDomain(mail.fromAddress) : undefined;
     const sender = senderDomain ? registrars.find((r) => r.senderDomains.includes(senderDomain)) : undefined;
     const checks = checkClaims({
       kind: reading.kind,
-      text: mail!.text,
-      domains: matched.map((d) => d.name),
+      text: mail.text,
+      domains: concerned.map((d) => d.name),
       sender: sender ? { name: sender.name, ianaId: sender.ianaId } : null,
       registry,
     });
     const suspicious = withRegistryReasons(reading.suspicious, checks, senderVerified === true);
-    const outcome = decide({
-      loop,
-      domains: matched,
-      senderAccepted: senderAccepted!,
-      senderVerified,
-      unverifiedClientLimit: this.config.maxClientsPerUnverified,
-    });
-    this.logger.debug(`${id}: ${outcome.reason}`);
     return {
-      subject: mail!.subject || null,
-      from: mail!.from,
       kind: suspicious && !reading.suspicious ? 'other' : reading.kind,
       reading: { confidence: reading.confidence, evidence: reading.evidence, suspicious },
       checks,
-      matched,
-      authResults: authResults ?? null,
-      noticeFor: loop ? [] : matched.map((d) => d.name),
-      outcome,
     };
   }
 
@@ -318,20 +356,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
       const cause = storableText(failure.error instanceof Error ? failure.error.message : String(failure.error)).slice(0, 300);
       this.logger.error(`${failure.id}: routing failed (${cause}); holding it for staff.`);
       // Nothing of what was parsed is written: it may be what the database refused.
-      await this.messages.recordDecisions([
-        {
-          id: failure.id,
-          result: {
-            subject: null,
-            from: null,
-            kind: null,
-            matched: [],
-            authResults: null,
-            noticeFor: [],
-            outcome: { decision: 'hold', holdReason: 'routing_failed', reason: `Held: routing failed and was not retried further (${cause}).` },
-          },
-        },
-      ]);
+      await this.messages.recordDecisions([{ id: failure.id, result: held('routing_failed', `Held: routing failed and was not retried further (${cause}).`) }]);
     }
     if (retry.length > 0) {
       const [first] = retry;
@@ -340,41 +365,28 @@ export class IntakePipeline implements OnApplicationBootstrap {
   }
 
   /**
-   * Stages 3–4 for one message: undefined when there is nothing to decide (gone, decided, discarded,
-   * a bounce filed, or verification put off); else either its result (unparseable) or what stage 5
-   * needs.
+   * Stages 3–4 for one message, parse and verify (a bounce to one of our deliveries is filed here
+   * instead): `skipped` when there is nothing to decide, `held` when it cannot be parsed, else
+   * `ready` with what stage 5 needs.
    */
-  private async examine(job: RouteJob, stored: { message: RoutingView; raw: Buffer } | undefined): Promise<Examined | undefined> {
-    if (!stored) return undefined; // already decided (a repeated job) or gone
+  private async examine(job: RouteJob, stored: { message: RoutingView; raw: Buffer } | undefined): Promise<Examined> {
+    if (!stored) return { kind: 'skipped' }; // already decided (a repeated job) or gone
     const { message, raw } = stored;
     const id = message.id;
     const verifyAttempt = job.verifyAttempt ?? 0;
     // Staff may discard a message while its routing waits for DNS (verify.ts): it stays discarded.
-    if (message.status === 'discarded') return undefined;
+    if (message.status === 'discarded') return { kind: 'skipped' };
 
     // A delivery status notification for one of our letters is not registrar mail.
     // It fails the delivery only when it proves the letter failed; otherwise it is held (bounce.ts).
     const bounced = await this.bounces.find(message.envelopeTo);
     if (bounced) {
       await this.messages.recordBounce(id, bounced.deliveryId, await this.bounces.report(bounced, raw));
-      return undefined;
+      return { kind: 'skipped' };
     }
 
     const parsed = await parse(raw);
-    if (!parsed.ok) {
-      return {
-        id,
-        result: {
-          subject: null,
-          from: null,
-          kind: null,
-          matched: [],
-          authResults: null,
-          noticeFor: [],
-          outcome: { decision: 'hold', holdReason: 'unparseable', reason: `Held: ${parsed.reason}.` },
-        },
-      };
-    }
+    if (!parsed.ok) return { kind: 'held', id, result: held('unparseable', `Held: ${parsed.reason}.`) };
     const mail = parsed.message;
     parsedOriginals.set(id, mail);
     const verification = await verify(raw, message, this.config, this.registrars);
@@ -383,16 +395,17 @@ export class IntakePipeline implements OnApplicationBootstrap {
       // enforce, and DNS left the check open: route it again later rather than hold it (verify.ts).
       await this.jobs.send(ROUTE_QUEUE.name, { messageId: id, verifyAttempt: verifyAttempt + 1 } satisfies RouteJob, { startAfter: retryIn });
       this.logger.warn(`${id}: ${verification.results?.reason} Routing again in ${retryIn} s.`);
-      return undefined;
+      return { kind: 'skipped' };
     }
     return {
+      kind: 'ready',
       id,
       mail,
       candidates: [...new Set([...aliasDomains(message.envelopeTo, this.config.mailDomain), ...extractCandidates(mail)])],
       loop: loopReason(mail.headers),
       senderAccepted: verification.mode !== 'enforce' || verification.verified === true,
       senderVerified: verification.mode === 'off' ? undefined : verification.verified === true,
-      authResults: verification.results,
+      authResults: verification.results ?? null,
     };
   }
 }
