@@ -114,8 +114,8 @@ export const NOTICE_VOCABULARY: Record<string, Partial<Record<VocabularyLanguage
     cs: { subject: ['žádost o (převod|transfer)', '(převod|transfer)\\p{L}* .{0,40}(žádost|potvrzení)'], text: ['(požádal|požádala|požádáno) o (převod|transfer)', 'žádost o (převod|transfer)'] },
     pl: { subject: ['(wniosek|prośba|żądanie) o transfer', 'transfer domeny .{0,30}(oczekuj|potwierdź)'], text: ['złożono (wniosek|zlecenie) (o )?transfer'] },
     pt: { subject: ['(pedido|solicitação) de transferência'], text: ['(pedido|solicitação) de transferência'] },
-    sv: { subject: ['flyttbegäran', 'begäran om (flytt|överföring)', 'överföringsbegäran'] },
-    da: { subject: ['flytteanmodning', 'anmodning om (flytning|overførsel)'] },
+    sv: { subject: ['flyttbegäran', 'begäran om (flytt|överföring)', 'överföringsbegäran', 'flytt av (domän|domänen)'], text: ['begäran om att (flytta|överföra)'] },
+    da: { subject: ['flytteanmodning', 'anmodning om (flytning|overførsel)', 'overførsel af (domæne|domænet)'], text: ['anmodning om at (overføre|flytte)'] },
     ru: { subject: ['(запрос|заявка) на (перенос|трансфер)', 'смена регистратора'] },
   },
   'whois-data-reminder': {
