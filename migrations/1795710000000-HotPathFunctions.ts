@@ -113,7 +113,7 @@ export class HotPathFunctions1795710000000 implements MigrationInterface {
         RETURN v_recipients;
       END $$`);
 
-    // The decide stage's write (MessagesService.recordDecisions): decided once, under the row lock,
+    // The decide stage's write (RoutingStore.recordDecisions): decided once, under the row lock,
     // with the deliveries and their jobs; held as no_recipient when no client's contact receives
     // notices. Returns the message's status, or NULL when it was no longer waiting for a decision.
     await queryRunner.query(`

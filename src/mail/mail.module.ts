@@ -14,6 +14,7 @@ import { InboundMessage } from './intake/inbound-message.entity';
 import { IntakePipeline } from './intake/intake.pipeline';
 import { RawMessage } from './intake/raw-message.entity';
 import { SmtpReceiver } from './intake/receive';
+import { RoutingStore } from './intake/routing-store';
 import { MessageStore } from './intake/store';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesService } from './messages/messages.service';
@@ -22,7 +23,7 @@ import { MessagesService } from './messages/messages.service';
 @Module({
   imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), DomainsModule, RegistrarsModule],
   controllers: [MessagesController, WelcomeController],
-  providers: [BounceAddresses, MessageStore, IntakePipeline, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
+  providers: [BounceAddresses, MessageStore, IntakePipeline, RoutingStore, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
   exports: [SmtpReceiver, IntakePipeline, DeliveryWorker, DeliveriesService],
 })
 export class MailModule {}

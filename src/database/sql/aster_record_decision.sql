@@ -1,4 +1,4 @@
--- aster_record_decision: the decide stage's write (MessagesService.recordDecisions calls it once per
+-- aster_record_decision: the decide stage's write (RoutingStore.recordDecisions calls it once per
 -- message of a batch). Returns the message's new status, or NULL when it was no longer waiting for a
 -- decision.
 -- Rules kept here:

@@ -11,7 +11,6 @@ import { DomainsService } from '../../domains/domains.service';
 import { RegistrarsService } from '../../registrars/registrars.service';
 import { BounceAddresses } from '../delivery/bounce-addresses';
 import { DELIVER_QUEUE } from '../delivery/queues';
-import { MessagesService, type RoutingResult, type RoutingView } from '../messages/messages.service';
 import { registrableDomain } from '../../domains/domain-name';
 import { checkClaims, registryReasons, type ClaimCheck } from './claims';
 import { classifyNotice } from './classify';
@@ -21,6 +20,7 @@ import { aliasDomains, extractCandidates } from './match';
 import { parse, type ParsedMessage } from './parse';
 import { parsedOriginals } from './parsed-cache';
 import { ROUTE_QUEUE } from './queues';
+import { RoutingStore, type RoutingResult, type RoutingView } from './routing-store';
 import { retryDelay, verify } from './verify';
 
 /** Route job loops per process. */
@@ -129,7 +129,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
   constructor(
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
     private readonly jobs: JobQueue,
-    private readonly messages: MessagesService,
+    private readonly store: RoutingStore,
     private readonly domains: DomainsService,
     private readonly registrars: RegistrarsService,
     private readonly bounces: BounceAddresses,
@@ -164,7 +164,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
    * one is retried, or held as `routing_failed` (with a staff alert) once retrying cannot help.
    */
   async routeMany(jobs: RouteTask[]): Promise<void> {
-    const stored = await this.messages.loadManyForRouting(jobs.map((j) => j.messageId));
+    const stored = await this.store.loadManyForRouting(jobs.map((j) => j.messageId));
     const failures: RouteFailure[] = [];
     const examined: Exclude<Examined, { kind: 'skipped' }>[] = [];
     const settled = await Promise.allSettled(jobs.map((job) => this.examine(job, stored.get(job.messageId))));
@@ -319,7 +319,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
    */
   private async record(decisions: { id: string; result: RoutingResult }[], jobs: RouteTask[], failures: RouteFailure[]) {
     try {
-      await this.messages.recordDecisions(decisions);
+      await this.store.recordDecisions(decisions);
       return decisions;
     } catch (err) {
       if (isDatabaseAway(err)) throw err;
@@ -332,7 +332,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
     const written: typeof decisions = [];
     for (const decision of decisions) {
       try {
-        await this.messages.recordDecisions([decision]);
+        await this.store.recordDecisions([decision]);
         written.push(decision);
       } catch (err) {
         if (isDatabaseAway(err)) throw err;
@@ -356,7 +356,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
       const cause = storableText(failure.error instanceof Error ? failure.error.message : String(failure.error)).slice(0, 300);
       this.logger.error(`${failure.id}: routing failed (${cause}); holding it for staff.`);
       // Nothing of what was parsed is written: it may be what the database refused.
-      await this.messages.recordDecisions([{ id: failure.id, result: held('routing_failed', `Held: routing failed and was not retried further (${cause}).`) }]);
+      await this.store.recordDecisions([{ id: failure.id, result: held('routing_failed', `Held: routing failed and was not retried further (${cause}).`) }]);
     }
     if (retry.length > 0) {
       const [first] = retry;
@@ -381,7 +381,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
     // It fails the delivery only when it proves the letter failed; otherwise it is held (bounce.ts).
     const bounced = await this.bounces.find(message.envelopeTo);
     if (bounced) {
-      await this.messages.recordBounce(id, bounced.deliveryId, await this.bounces.report(bounced, raw));
+      await this.store.recordBounce(id, bounced.deliveryId, await this.bounces.report(bounced, raw));
       return { kind: 'skipped' };
     }
 
