@@ -1,5 +1,6 @@
 // Aster's own errors: small classes the services throw; AsterExceptionFilter turns each into an
-// HTTP answer in one place (and the SMTP intake maps them to SMTP codes in its own one place).
+// HTTP answer in one place (the console's filter reads the same HTTP_STATUS). The SMTP intake does
+// not use them: its answers are one table of its own, REPLIES in mail/intake/receive.ts.
 
 export interface FieldError {
   /** Path of the offending field, e.g. `name` or `contacts.0.email`. */
@@ -7,7 +8,7 @@ export interface FieldError {
   message: string;
 }
 
-export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable';
+export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited';
 
 export abstract class AsterError extends Error {
   abstract readonly code: ErrorCode;
@@ -63,13 +64,6 @@ export class RateLimitedError extends AsterError {
   }
 }
 
-export class UnavailableError extends AsterError {
-  readonly code = 'unavailable';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
 /** The HTTP status of each error code; the compiler flags a code nobody mapped. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid: 400,
@@ -78,5 +72,4 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
-  unavailable: 503,
 };

@@ -2,7 +2,7 @@
 // attempt with the relay's answer, and scheduling the next try.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { MetricsService } from '../../metrics/metrics.service';
@@ -16,7 +16,6 @@ import { retryDelayMs, type RelayAnswer } from './retry';
 export class DeliveriesService {
   constructor(
     @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
-    @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
     private readonly metrics: MetricsService,
@@ -138,15 +137,5 @@ export class DeliveriesService {
 
   exists(id: string): Promise<boolean> {
     return this.deliveries.existsBy({ id });
-  }
-
-  forMessages(inboundMessageIds: string[]): Promise<Delivery[]> {
-    if (inboundMessageIds.length === 0) return Promise.resolve([]);
-    return this.deliveries.find({ where: { inboundMessageId: In(inboundMessageIds) }, order: { createdAt: 'ASC', email: 'ASC' } });
-  }
-
-  attemptsOf(deliveryIds: string[]): Promise<DeliveryAttempt[]> {
-    if (deliveryIds.length === 0) return Promise.resolve([]);
-    return this.attempts.find({ where: { deliveryId: In(deliveryIds) }, order: { at: 'ASC', id: 'ASC' } });
   }
 }

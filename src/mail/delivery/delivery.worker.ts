@@ -39,10 +39,6 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     await this.jobs.work(STAFF_ALERT_QUEUE.name, () => this.queueStaffAlert());
   }
 
-  nudge(): void {
-    this.jobs.nudge(DELIVER_QUEUE.name);
-  }
-
   /** One attempt; a delivery that is no longer queued (sent, failed, a repeated job) is left alone. */
   async attempt(id: string): Promise<void> {
     await this.attemptMany([id]);

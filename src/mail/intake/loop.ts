@@ -41,7 +41,3 @@ export function loopReason(headers: readonly HeaderField[], policy: LoopPolicy =
   if (received > policy.maxReceived) return 'too-many-hops';
   return undefined;
 }
-
-export function isLoop(headers: readonly HeaderField[], policy: LoopPolicy = DEFAULT_LOOP_POLICY): boolean {
-  return loopReason(headers, policy) !== undefined;
-}
