@@ -1,6 +1,6 @@
-// Boots Aster: configuration, database (embedded when DATABASE_URL is unset), migrations, then
-// the HTTP API (and, as later stages land, the SMTP listener and workers). Stops cleanly on
-// SIGINT/SIGTERM, embedded PostgreSQL included.
+// Boots Aster: configuration, database (embedded when DATABASE_URL is unset), migrations, then the
+// roles ASTER_ROLES names (HTTP API, SMTP intake, workers; the workers in child processes when
+// ASTER_WORKER_PROCESSES > 0). Stops cleanly on SIGINT/SIGTERM: the app first, then embedded PostgreSQL.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import pino from 'pino';

@@ -1,4 +1,6 @@
-// The one typed, validated configuration object. Nothing else in Aster reads process.env.
+// The one typed, validated configuration object; config/environment.ts feeds it process.env. No
+// setting is read anywhere else (worker-processes.ts reads only its own child marker, and main.ts
+// hands the environment on to the worker children it forks).
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 

@@ -1,6 +1,7 @@
-// The one place a letter becomes RFC 5322 bytes. Every header value goes through nodemailer's
-// MailComposer, which encodes (RFC 2047), folds and quotes it: no header line is ever spliced
-// together from a value here.
+// Where the client-facing letters (forwards, digests, welcome and registry letters) become RFC 5322
+// bytes; the staff alert still builds its own (staff-alert.letter.ts). Every header value goes
+// through nodemailer's MailComposer, which encodes (RFC 2047), folds and quotes it: no header line
+// is ever spliced together from a value here.
 import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { NoticeSettings, Recipient } from './compose';
