@@ -137,7 +137,7 @@ describe('forwarding notices', () => {
   });
 
   it('delivers everything once a relay that was down comes back', async () => {
-    await sink.stop();
+    sink.down();
     const ids = [
       await send(registrarMail('Expiry reminder lindapence.co.uk', 'lindapence.co.uk expires on 2027-01-05.')),
       await send(registrarMail('Expiry reminder omarhaddad.eu', 'omarhaddad.eu expires on 2027-02-01.')),
@@ -146,7 +146,7 @@ describe('forwarding notices', () => {
       const ms = await Promise.all(ids.map(message));
       return ms.every((m) => m.deliveries[0]?.attempts >= 1 && m.deliveries[0].status === 'queued') ? true : undefined;
     }, 'failed attempts while the relay is down');
-    await sink.start(sink.port);
+    sink.up();
     for (const id of ids) {
       const m = await settled(id);
       expect(m.deliveries[0].status).toBe('sent');

@@ -17,7 +17,7 @@ describe('relay down under load', () => {
     const aster = await startAster({ DATABASE_URL: db.url, RELAY_URL: sink.url });
     try {
       await seedLinda(aster);
-      await sink.stop();
+      sink.down();
       const token = `relay${Date.now()}`;
       const outcomes = await smtpLoad({
         port: () => aster.smtpPort,
@@ -40,7 +40,7 @@ describe('relay down under load', () => {
         return m.deliveries[0].attempts >= 1;
       }, 'a failed attempt against the dead relay', 30_000);
 
-      await sink.start(sink.port);
+      sink.up();
       await waitUntil(async () => (await copies(sink, token)).byIndex.size === 200, 'all 200 copies at the sink', 180_000);
       const { byIndex } = await copies(sink, token);
       expect([...byIndex.values()].every((ids) => ids.length === 1)).toBe(true);

@@ -64,8 +64,32 @@ export class Sink {
     // Cut open pooled connections too: a relay that is down answers nothing.
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
-      for (const connection of (server as unknown as { connections: Set<{ close(): void }> }).connections ?? []) connection.close();
+      this.cutConnections(server);
     });
+  }
+
+  /**
+   * The relay goes down: open connections are cut, and every new one is closed before a greeting
+   * (a temporary failure to the sender), until `up()`. The port stays bound: closing it and
+   * listening on it again later would race every other socket on the machine for that port
+   * (EADDRINUSE when another test or a client connection took it meanwhile).
+   */
+  down(): void {
+    const server = this.server;
+    if (!server) throw new Error('the sink is not running');
+    server.server.maxConnections = 0;
+    this.cutConnections(server);
+  }
+
+  /** The relay is back on the same port. */
+  up(): void {
+    const server = this.server;
+    if (!server) throw new Error('the sink is not running');
+    server.server.maxConnections = Infinity;
+  }
+
+  private cutConnections(server: SMTPServer): void {
+    for (const connection of (server as unknown as { connections: Set<{ close(): void }> }).connections ?? []) connection.close();
   }
 
   get url(): string {
