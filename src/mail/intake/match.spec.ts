@@ -152,11 +152,14 @@ describe('extractCandidates across the parts of a message', () => {
     expect(extractCandidates(source({ addresses: ['lindapence.com@notify.artsites.test'] }))).toEqual([]);
   });
 
+  // The bounds are loose on purpose: these take well under a second, even on a busy CI machine that
+  // runs other test files beside them; backtracking or a quadratic scan of these 100-200 KB inputs
+  // would take far longer.
   it('stays fast on hostile text (no catastrophic backtracking)', () => {
     const hostile = ['a-'.repeat(50_000), 'a.'.repeat(50_000) + '!', 'ab'.repeat(50_000) + '.c1', `${'x'.repeat(70)}.`.repeat(5_000)].join(' ');
     const started = Date.now();
     expect(extractCandidates(source({ text: hostile, html: `<p>${hostile}</p>` }))).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it.each([
@@ -169,7 +172,7 @@ describe('extractCandidates across the parts of a message', () => {
   ])('reads malformed HTML in linear time: %s', (_case, html) => {
     const started = Date.now();
     expect(extractCandidates(source({ html: `<p>lindapence.com</p>${html}` }))).toEqual(['lindapence.com']);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
