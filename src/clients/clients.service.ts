@@ -175,6 +175,27 @@ export class ClientsService {
     return client;
   }
 
+  /** Which of `ids` are clients, in one query within the caller's transaction. */
+  async existingIds(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+    const found = await manager.find(Client, { select: { id: true }, where: { id: In(ids) } });
+    return new Set(found.map((c) => c.id));
+  }
+
+  /**
+   * Whom a letter is addressed to: the client's name and the contact's, in one query (a welcome
+   * letter). Either is null when its row no longer exists.
+   */
+  async addressee(clientId: string | null, contactId: string | null): Promise<{ client: { id: string; name: string } | null; contactName: string | null }> {
+    const [row] = await this.db.query<{ clientId: string | null; clientName: string | null; contactName: string | null }[]>(
+      `SELECT c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName"
+         FROM (SELECT 1) one
+         LEFT JOIN client c ON c.id = $1::uuid
+         LEFT JOIN contact ct ON ct.id = $2::uuid`,
+      [clientId, contactId],
+    );
+    return { client: row.clientId !== null && row.clientName !== null ? { id: row.clientId, name: row.clientName } : null, contactName: row.contactName };
+  }
+
   async domainSummary(manager: EntityManager, clientId: string): Promise<DomainSummary> {
     const [domains, total] = await manager.findAndCount(Domain, {
       select: { id: true, name: true },

@@ -222,6 +222,24 @@ export class DomainsService {
     );
   }
 
+  /** The owning client of each tracked domain among `names` (ASCII), in one query within the caller's transaction. */
+  async ownersOf(manager: EntityManager, names: string[]): Promise<{ name: string; clientId: string }[]> {
+    return manager.query('SELECT name, "clientId" FROM domain WHERE name = ANY($1)', [names]);
+  }
+
+  /** All of a client's domains, by name, with their registrar's name: one query (the welcome letter). */
+  async ofClientWithRegistrar(
+    clientId: string,
+  ): Promise<(Pick<Domain, 'name' | 'unicodeName' | 'registeredAt' | 'expiresAt' | 'guidanceToken'> & { registrar: string | null })[]> {
+    return this.db.query(
+      `SELECT d.name, d."unicodeName", d."registeredAt", d."expiresAt", d."guidanceToken", r.name AS registrar
+         FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
+        WHERE d."clientId" = $1::uuid
+        ORDER BY d.name ASC`,
+      [clientId],
+    );
+  }
+
   async get(name: string, actor: Actor): Promise<DomainDto> {
     return this.view(await this.findVisible(name, actor));
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
 import { DomainsModule } from '../domains/domains.module';
 import { RegistrarsModule } from '../registrars/registrars.module';
 import { BounceAddresses } from './delivery/bounce-addresses';
@@ -21,7 +22,7 @@ import { MessagesService } from './messages/messages.service';
 
 /** The registrar-mail relay: SMTP intake, routing pipeline, deliveries and the staff message API. */
 @Module({
-  imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), DomainsModule, RegistrarsModule],
+  imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), ClientsModule, DomainsModule, RegistrarsModule],
   controllers: [MessagesController, WelcomeController],
   providers: [BounceAddresses, MessageStore, IntakePipeline, RoutingStore, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
   exports: [SmtpReceiver, IntakePipeline, DeliveryWorker, DeliveriesService],

@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
+import { ClientsService } from '../../clients/clients.service';
+import { DomainsService } from '../../domains/domains.service';
 import type { Domain } from '../../domains/domain.entity';
 import { disagreements, type ClaimCheck } from '../intake/claims';
 import { KIND_CONFIDENCE_THRESHOLD, type NoticeKind } from '../intake/classify';
@@ -49,6 +51,8 @@ export class Letters {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
+    private readonly clients: ClientsService,
+    private readonly domains: DomainsService,
   ) {}
 
   guidanceUrl(domain: Pick<Domain, 'guidanceToken'>): string {
@@ -82,28 +86,16 @@ export class Letters {
     return composeRegistryLetter(this.settings, input);
   }
 
-  /** Contact name and client of a delivery, in one query. */
+  /** Contact name and client of a delivery, in one query (ClientsService.addressee). */
   private async recipient(d: Delivery): Promise<{ to: { name: string; email: string }; client: { id: string; name: string } }> {
-    const [row] = await this.db.query<{ clientId: string | null; clientName: string | null; contactName: string | null }[]>(
-      `SELECT c.id AS "clientId", c.name AS "clientName", ct.name AS "contactName"
-         FROM (SELECT 1) one
-         LEFT JOIN client c ON c.id = $1::uuid
-         LEFT JOIN contact ct ON ct.id = $2::uuid`,
-      [d.clientId, d.contactId],
-    );
-    if (!row.clientId) throw new LetterUnavailableError('the client of this delivery no longer exists');
-    return { to: { name: row.contactName ?? '', email: d.email }, client: { id: row.clientId, name: row.clientName! } };
+    const { client, contactName } = await this.clients.addressee(d.clientId, d.contactId);
+    if (!client) throw new LetterUnavailableError('the client of this delivery no longer exists');
+    return { to: { name: contactName ?? '', email: d.email }, client };
   }
 
-  /** All of a client's domains, by name, with their registrar's name: one query (the welcome letter). */
+  /** All of a client's domains, by name, with their registrar's name (the welcome letter). */
   private async noticeDomains(clientId: string): Promise<NoticeDomain[]> {
-    const rows = await this.db.query<(Pick<Domain, 'name' | 'unicodeName' | 'registeredAt' | 'expiresAt' | 'guidanceToken'> & { registrar: string | null })[]>(
-      `SELECT d.name, d."unicodeName", d."registeredAt", d."expiresAt", d."guidanceToken", r.name AS registrar
-         FROM domain d LEFT JOIN registrar r ON r.id = d."registrarId"
-        WHERE d."clientId" = $1::uuid
-        ORDER BY d.name ASC`,
-      [clientId],
-    );
+    const rows = await this.domains.ofClientWithRegistrar(clientId);
     return rows.map((domain) => ({
       name: domain.name,
       unicodeName: domain.unicodeName,

@@ -8,10 +8,9 @@ import { DataSource, In } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { CurrentActor, type Actor } from '../../auth/actor';
 import { StaffOnly } from '../../auth/roles.decorator';
-import { Client } from '../../clients/client.entity';
-import { Contact } from '../../clients/contact.entity';
+import { ClientsService } from '../../clients/clients.service';
 import { ApiErrors } from '../../common/api-errors.decorator';
-import { ConflictError, NotFoundError } from '../../common/errors';
+import { ConflictError } from '../../common/errors';
 import { RecordIdPipe } from '../../common/id.pipe';
 import { DeliveriesService } from './deliveries.service';
 import { Delivery } from './delivery.entity';
@@ -41,13 +40,15 @@ export class WelcomeService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly deliveries: DeliveriesService,
     private readonly audit: AuditService,
+    private readonly clients: ClientsService,
   ) {}
 
   async send(clientId: string, force: boolean, actor: Actor): Promise<WelcomeResultDoc> {
     return this.db.transaction(async (manager) => {
-      const client = await manager.findOne(Client, { where: { id: clientId }, lock: { mode: 'pessimistic_write' } });
-      if (!client) throw new NotFoundError('Client', clientId);
-      const contacts = await manager.find(Contact, { where: { clientId, receivesNotices: true }, order: { createdAt: 'ASC' } });
+      // The client's row stays locked until the letters are queued (ClientsService.lock), so no
+      // contact changes under us.
+      const client = await this.clients.lock(manager, clientId);
+      const contacts = client.contacts.filter((c) => c.receivesNotices);
       if (contacts.length === 0) throw new ConflictError('No contact of this client receives notices; add one first');
       const earlier = await manager.find(Delivery, {
         where: { form: 'welcome', contactId: In(contacts.map((c) => c.id)), status: In(['queued', 'sent']) },

@@ -5,9 +5,11 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { clientScope, type Actor } from '../../auth/actor';
+import { ClientsService } from '../../clients/clients.service';
 import { ConflictError, InvalidError, NotFoundError } from '../../common/errors';
 import { page, type Page } from '../../common/page';
 import { toAsciiHost } from '../../domains/domain-name';
+import { DomainsService } from '../../domains/domains.service';
 import { DeliveriesService } from '../delivery/deliveries.service';
 import { InboundMessage } from '../intake/inbound-message.entity';
 import { readRaw } from '../intake/raw-reader';
@@ -20,6 +22,8 @@ export class MessagesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly deliveries: DeliveriesService,
     private readonly audit: AuditService,
+    private readonly clients: ClientsService,
+    private readonly domains: DomainsService,
   ) {}
 
   /**
@@ -144,13 +148,10 @@ export class MessagesService {
       if (chosen.length === 0) {
         throw InvalidError.field('clientIds', 'the message concerns no client; name the clients to release it to');
       }
-      const known: { id: string }[] = await manager.query('SELECT id FROM client WHERE id = ANY($1::uuid[])', [chosen]);
-      const missing = chosen.filter((c) => !known.some((k) => k.id === c));
+      const known = await this.clients.existingIds(manager, chosen);
+      const missing = chosen.filter((c) => !known.has(c));
       if (missing.length) throw InvalidError.field('clientIds', `no client with id ${missing.join(', ')}`);
-      const owners: { name: string; clientId: string }[] = await manager.query(
-        'SELECT name, "clientId" FROM domain WHERE name = ANY($1)',
-        [message.domains],
-      );
+      const owners = await this.domains.ownersOf(manager, message.domains);
       // The whole original goes to a client only when it names no other client's domain.
       const othersNamed = owners.some((o) => !chosen.includes(o.clientId)) || chosen.length > 1;
       const shares = chosen.map((clientId) => ({ clientId, domains: owners.filter((o) => o.clientId === clientId).map((o) => o.name).sort() }));
