@@ -1,4 +1,5 @@
-import { GuidanceDomain, TransferGuidance, transferGuidance } from './eligibility';
+import { GuidanceDomain } from './eligibility';
+import { TransferGuidance, transferGuidance } from './transfer-guidance';
 import { PolicyRule, policyTable } from './policy-table';
 
 const day = (iso: string) => new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);

@@ -1,12 +1,14 @@
-// Per-domain transfer guidance: whether a domain can move to another registrar on a given day,
-// what blocks it and until when, what to watch out for, and the ordered steps. A pure function of
-// the domain's record, the date and the policy table (policy-table.ts): no database, no clock.
+// Transfer eligibility, the decision alone: whether a domain can move to another registrar on a
+// given day, what blocks it and until when, what to watch out for, and which steps apply. It
+// answers in codes, dates and the rules in force, never in sentences (wording.ts puts them into
+// English, transfer-guidance.ts assembles the answer). A pure function of the domain's record, the
+// date and the policy table (policy-table.ts): no database, no clock.
 import {
-  CURRENT_TRANSFER_POLICY_FROM,
   PolicyRule,
+  PolicyRuleKind,
   PolicyRuleOf,
-  RegistryFallbackRoute,
   PolicySource,
+  Obligation,
   REVISED_TRANSFER_POLICY,
   REVISED_TRANSFER_POLICY_RULES,
   appliesToTld,
@@ -69,42 +71,6 @@ export const TRANSFER_WARNING_CODES = [
 ] as const;
 export type TransferWarningCode = (typeof TRANSFER_WARNING_CODES)[number];
 
-export interface TransferBlocker {
-  code: TransferBlockerCode;
-  message: string;
-  /** First UTC day (`YYYY-MM-DD`) on which this blocker no longer applies, when that is known. */
-  until?: string;
-}
-
-export interface TransferWarning {
-  code: TransferWarningCode;
-  message: string;
-}
-
-export interface AppliedRule {
-  id: string;
-  summary: string;
-  source: PolicySource;
-}
-
-export interface TransferGuidance {
-  domain: string;
-  eligible: boolean;
-  /**
-   * The first day on which the domain can move, assuming the actions the blockers ask for (remove
-   * the lock, renew) are taken; null when that cannot be known (a registry lock, a transfer or
-   * restore under way, redemption, deletion).
-   */
-  earliestTransferDate: string | null;
-  blockers: TransferBlocker[];
-  /** Things to act on that do not stop a move; their messages also open `caveats`. */
-  warnings: TransferWarning[];
-  steps: string[];
-  caveats: string[];
-  /** The policy rules this answer rests on, with their sources. */
-  rules: AppliedRule[];
-}
-
 /** Aster's own advice, as opposed to policy: kept apart so nobody mistakes it for a rule. */
 export const ADVICE = {
   // A transfer code can take up to five days to arrive and the transfer up to five more: a domain
@@ -112,23 +78,154 @@ export const ADVICE = {
   renewFirstWithinDays: 14,
 } as const;
 
-// How each registry fallback (policy table, kind 'registry_fallback') is put to a client. The
-// decision (which registry offers what) is in the table; only the wording is here.
-const FALLBACK_WORDING: Readonly<Record<RegistryFallbackRoute, (rule: PolicyRuleOf<'registry_fallback'>) => string>> = {
-  authinfo2_by_post: (rule) =>
-    'If the current provider no longer exists, cannot be reached or does not react, the new provider can ask DENIC for a new AuthInfo (AuthInfo2). ' +
-    "DENIC sends it by registered post to the holder's postal address in its database" +
-    (rule.params.fee ? ', for a fee (charged even if the letter does not arrive)' : '') +
-    ': check first that the address on record is right, because a wrong or old address means no code.',
-  emergency_code_form: () =>
-    'If the registrar does not give you the code, you can create one yourself in My .eu (https://eurid.eu/en/my-eu/). ' +
-    "Only as a last resort, if neither works, ask EURid for an emergency code: look the domain up in EURid's WHOIS, follow the \"request an emergency authorisation code\" link in the result, fill in the form, sign it and e-mail it to EURid, which checks that you are the holder.",
-};
-
+// ---------------------------------------------------------------------------------------------
+// What the decision returns
 // ---------------------------------------------------------------------------------------------
 
-type Ends = 'on_date' | 'after_action' | 'unknown' | 'never';
-type Found = TransferBlocker & { ends: Ends };
+/** The rule in force of each kind (the first listed when several overlap), for the wording to quote. */
+export type RulesByKind = { readonly [K in PolicyRuleKind]?: PolicyRuleOf<K> };
+
+/** Where the domain stands: its TLD and the rules in force for it on the day. */
+export interface Situation {
+  tld: string;
+  /** ICANN's gTLD policies cover the TLD. */
+  generic: boolean;
+  rule: RulesByKind;
+}
+
+/**
+ * When a blocker stops applying: on a known date; once the registrant acts (removes a lock,
+ * renews); nobody can say; or never for this registration.
+ */
+export type Ends = 'on_date' | 'after_action' | 'unknown' | 'never';
+
+type LockKind = 'lock_after_registration' | 'lock_after_transfer' | 'lock_after_registrant_change';
+
+interface LockFacts {
+  source: 'lock';
+  ends: 'on_date';
+  /** First UTC day (`YYYY-MM-DD`) on which the lock no longer applies. */
+  until: string;
+  /** The moment the lock started (registration, last move, change of registrant). */
+  since: Date;
+  /** The moment it stops applying. */
+  end: Date;
+  /** A later rule ends the lock before its own length would. */
+  cutShort: boolean;
+  /** The lock's length under the rule in force. */
+  days: number;
+}
+
+export type LockBlocker =
+  | (LockFacts & { code: 'lock_after_registration' | 'lock_after_transfer'; obligation: Obligation; earlyRemovalOnRequest: boolean })
+  | (LockFacts & {
+      code: 'lock_after_registrant_change';
+      /**
+       * The rule the lock started under stops applying on this day, and the policy that replaces
+       * it does not say whether running locks end then: `end` is the lock's full length.
+       */
+      transitionUnspecifiedFrom?: string;
+    });
+
+export type StatusBlockerCode =
+  | 'client_transfer_prohibited'
+  | 'server_transfer_prohibited'
+  | 'pending_transfer'
+  | 'redemption_period'
+  | 'pending_restore'
+  | 'pending_delete';
+
+export type Blocker =
+  | LockBlocker
+  /** An EPP status on record stops the move. */
+  | { source: 'status'; code: StatusBlockerCode; ends: Ends }
+  /** The expiry date, read against the periods in the table, stops the move. */
+  | { source: 'expiry'; code: 'expired' | 'redemption_period' | 'pending_delete'; ends: Ends; stage: ExpiryStage };
+
+export type Warning =
+  | { code: 'expires_soon'; expiresAt: Date; withinDays: number; autoRenew: boolean }
+  | { code: 'transfer_adds_year'; years: number; maxTotalYears: number }
+  | { code: 'dns_hosted_by_host'; nameservers: string[] }
+  | { code: 'registrant_change_lock_opted_out'; changedAt: Date; days: number }
+  | { code: 'tld_rules_unknown'; tld: string };
+
+/** The steps that apply, in order, with what each needs to say. */
+export type Step =
+  // A deleted ccTLD name the registry keeps in quarantine.
+  | { step: 'reactivate_from_quarantine'; quarantine: PolicyRuleOf<'deleted_name_quarantine'> }
+  | { step: 'move_once_active' }
+  | { step: 'register_again_after_quarantine' }
+  // A deleted ccTLD name, and no data on the registry.
+  | { step: 'ask_whether_registry_restores' }
+  | { step: 'register_again_if_not_restored' }
+  // A gTLD name past redemption.
+  | { step: 'too_late' }
+  | { step: 'ask_whether_registrar_kept_it' }
+  | { step: 'register_again_when_free' }
+  // A gTLD name in pendingDelete.
+  | { step: 'nothing_can_be_done' }
+  | { step: 'register_again_when_released' }
+  // Clearing the way.
+  | { step: 'wait_for_lock'; lock: LockKind; until: string }
+  | { step: 'wait_for_move_under_way' }
+  | { step: 'ask_why_registry_locked' }
+  | { step: 'check_deleted_or_kept' }
+  | { step: 'restore_from_redemption' }
+  | { step: 'check_not_deleted' }
+  | { step: 'move_instead_of_renewing'; graceEnds: Date }
+  | { step: 'renew_if_staying' }
+  | { step: 'renew_first' }
+  | { step: 'renew_before_expiry'; expiresAt: Date }
+  // Preparing.
+  | { step: 'check_registrant_email' }
+  | { step: 'open_account_at_new_registrar' }
+  | { step: 'set_up_dns_elsewhere' }
+  | { step: 'registrar_notes'; registrar?: string; notes: string }
+  // A registrar-tag change (.uk).
+  | { step: 'ask_for_registrar_tag' }
+  | { step: 'unlock_before_tag_change' }
+  | { step: 'change_registrar_tag' }
+  | { step: 'accept_at_new_registrar' }
+  // A move with a transfer code.
+  | { step: 'unlock' }
+  | { step: 'check_unlocked' }
+  | { step: 'ask_for_code' }
+  | { step: 'registry_fallback'; rule: PolicyRuleOf<'registry_fallback'> }
+  | { step: 'start_move' }
+  | { step: 'expect_confirmation'; notice: PolicyRuleOf<'confirmation_notice'> }
+  | { step: 'wait_for_completion'; window: PolicyRuleOf<'transfer_window'> }
+  // Afterwards.
+  | { step: 'after_the_move'; relock: boolean };
+export type StepName = Step['step'];
+
+export type Caveat =
+  | { caveat: 'registrant_alone_approves'; source: PolicySource }
+  | { caveat: 'beware_of_scams'; byTag: boolean }
+  /** Rules already set to start (or end, with nothing of their kind after them) on a later day. */
+  | { caveat: 'rules_change'; date: string; starting: PolicyRule[]; ending: PolicyRule[] }
+  | { caveat: 'revised_policy_adopted'; adoptedOn: string };
+
+export interface TransferDecision {
+  /** ASCII name, lowercase, without a final dot. */
+  domain: string;
+  situation: Situation;
+  eligible: boolean;
+  /**
+   * The first day on which the domain can move, assuming the actions the blockers ask for (remove
+   * the lock, renew) are taken; null when that cannot be known (a registry lock, a transfer or
+   * restore under way, redemption, deletion).
+   */
+  earliestTransferDate: string | null;
+  blockers: Blocker[];
+  /** Things to act on that do not stop a move. */
+  warnings: Warning[];
+  steps: Step[];
+  caveats: Caveat[];
+  /** The policy rules in force that the answer rests on. */
+  rules: PolicyRule[];
+}
+
+// ---------------------------------------------------------------------------------------------
 
 interface Context {
   domain: GuidanceDomain;
@@ -140,15 +237,7 @@ interface Context {
   allRules: readonly PolicyRule[];
 }
 
-/** `15:30 UTC on 2 March 2026`, or `2 March 2026` for a moment at midnight UTC. */
-function momentInWords(date: Date): string {
-  const t = date.getTime();
-  if (t % DAY_MS === 0) return longDate(date);
-  return `${date.toISOString().slice(11, 16)} UTC on ${longDate(date)}`;
-}
-
 const DAY_MS = 86_400_000;
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 function valid(date: Date | null | undefined): Date | null {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
@@ -156,11 +245,6 @@ function valid(date: Date | null | undefined): Date | null {
 
 function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * DAY_MS);
-}
-
-/** "2 March 2026" */
-function longDate(date: Date | string): string {
-  return DATE_FORMAT.format(typeof date === 'string' ? new Date(`${date}T00:00:00Z`) : date);
 }
 
 /** `clientTransferProhibited`, `client transfer prohibited` (RDAP) and the ICANN link form compare equal. */
@@ -176,11 +260,15 @@ function hostName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
 }
 
+function rulesByKind(rules: readonly PolicyRule[]): RulesByKind {
+  const byKind: Partial<Record<PolicyRuleKind, PolicyRule>> = {};
+  for (const rule of rules) byKind[rule.kind] ??= rule;
+  return byKind as RulesByKind;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Blockers
 // ---------------------------------------------------------------------------------------------
-
-type LockKind = 'lock_after_registration' | 'lock_after_transfer' | 'lock_after_registrant_change';
 
 function startOfUtcDay(day: string): Date {
   return new Date(`${day}T00:00:00Z`);
@@ -237,33 +325,29 @@ function lockEnd(ctx: Context, kind: LockKind, since: Date | null): LockEnd | un
   return { end: when, cutShort: true };
 }
 
-function lockBlockers(ctx: Context, warnings: TransferWarning[]): Found[] {
+function lockBlockers(ctx: Context, warnings: Warning[]): LockBlocker[] {
   const { domain, rules } = ctx;
-  const found: Found[] = [];
-  const refusal = (obligation: 'may' | 'must', days: number, event: string): string =>
-    obligation === 'must'
-      ? `the registrar must refuse a move for ${days} days after ${event}`
-      : `the registrar may refuse a move for ${days} days after ${event}, and most registrars do`;
-  const from = (lock: LockEnd): string =>
-    lock.cutShort ? `${momentInWords(lock.end)}, when new ICANN rules take over` : momentInWords(lock.end);
+  const found: LockBlocker[] = [];
 
-  const checks: { kind: 'lock_after_registration' | 'lock_after_transfer'; since: Date | null; what: string; event: string }[] = [
-    { kind: 'lock_after_registration', since: valid(domain.registeredAt), what: 'The domain was registered on', event: 'registration' },
-    { kind: 'lock_after_transfer', since: valid(domain.lastTransferredAt), what: 'The domain last moved between registrars on', event: 'a move' },
-  ];
+  const checks = [
+    { kind: 'lock_after_registration', since: valid(domain.registeredAt) },
+    { kind: 'lock_after_transfer', since: valid(domain.lastTransferredAt) },
+  ] as const;
   for (const check of checks) {
     const rule = ruleOfKind(rules, check.kind);
     const lock = lockEnd(ctx, check.kind, check.since);
     if (!rule || !lock || !check.since) continue;
-    const early =
-      rule.kind === 'lock_after_transfer' && rule.params.earlyRemovalOnRequest
-        ? ' The registrar may lift this lock sooner if the registrant asks for it and gives a reasonable basis (for example, the move was a mistake).'
-        : '';
     found.push({
+      source: 'lock',
       code: check.kind,
-      until: utcDay(lock.end),
       ends: 'on_date',
-      message: `${check.what} ${longDate(check.since)}. Under ICANN's rules ${refusal(rule.params.obligation, rule.params.days, check.event)}, counted in 24-hour days from that moment, so it can move from ${from(lock)}.${early}`,
+      until: utcDay(lock.end),
+      since: check.since,
+      end: lock.end,
+      cutShort: lock.cutShort,
+      days: rule.params.days,
+      obligation: rule.params.obligation,
+      earlyRemovalOnRequest: rule.kind === 'lock_after_transfer' && rule.params.earlyRemovalOnRequest === true,
     });
   }
 
@@ -275,120 +359,52 @@ function lockBlockers(ctx: Context, warnings: TransferWarning[]): Found[] {
   if (changeRule && changedAt && lock) {
     const days = changeRule.params.days;
     if (domain.registrantChangeOptOut && changeRule.params.optOutAllowed) {
-      warnings.push({
-        code: 'registrant_change_lock_opted_out',
-        message: `The registrant (owner) details changed on ${longDate(changedAt)}, but the registrant opted out of the ${days}-day lock beforehand, so it does not stop a move. If the registrar still shows a lock, ask us.`,
-      });
+      warnings.push({ code: 'registrant_change_lock_opted_out', changedAt, days });
     } else {
-      const transition = lock.transitionUnspecifiedFrom
-        ? ` The revised ICANN Transfer Policy, in force from ${longDate(lock.transitionUnspecifiedFrom)}, has no such lock, but it does not say whether locks imposed before that day end on it: ask the registrar, which may let the move go ahead from ${longDate(lock.transitionUnspecifiedFrom)}.`
-        : '';
       found.push({
+        source: 'lock',
         code: 'lock_after_registrant_change',
-        until: utcDay(lock.end),
         ends: 'on_date',
-        message:
-          `The registrant (owner) details changed on ${longDate(changedAt)}. ICANN requires a ${days}-day lock on moves after such a change ` +
-          `(a registrant can opt out only before the change, and no opt-out is recorded), so it can move from ${from(lock)}.${transition}`,
+        until: utcDay(lock.end),
+        since: changedAt,
+        end: lock.end,
+        cutShort: lock.cutShort,
+        days,
+        ...(lock.transitionUnspecifiedFrom ? { transitionUnspecifiedFrom: lock.transitionUnspecifiedFrom } : {}),
       });
     }
   }
   return found;
 }
 
-interface StatusBlocker {
-  status: string;
-  code: TransferBlockerCode;
-  ends: Ends | ((ctx: Context) => Ends);
-  message: (ctx: Context) => string;
-}
-
 // EPP statuses that stop a transfer (RFC 5731 §2.3, RFC 3915 §3.1; plain meanings from
-// https://www.icann.org/resources/pages/epp-status-codes-2014-06-16-en).
-const STATUS_BLOCKERS: readonly StatusBlocker[] = [
-  {
-    status: 'clientTransferProhibited',
-    code: 'client_transfer_prohibited',
-    ends: 'after_action',
-    message: (ctx) => {
-      const delivery = ruleOfKind(ctx.rules, 'auth_code_delivery');
-      const deadline = delivery ? ` The registrar must remove it within ${delivery.params.maxDays} days of the registrant's request.` : '';
-      return `The registrar's transfer lock is on (clientTransferProhibited). It is a normal protection against theft: ask us, your host, to remove it when you are ready to move.${deadline}`;
-    },
-  },
-  {
-    status: 'serverTransferProhibited',
-    code: 'server_transfer_prohibited',
-    ends: 'unknown',
-    message: () =>
-      'The registry itself has locked the domain against moves (serverTransferProhibited). This usually means a dispute or a court order, or a "registry lock" service someone asked for. Only the registry can lift it: ask us to find out why.',
-  },
-  {
-    status: 'pendingTransfer',
-    code: 'pending_transfer',
-    ends: 'unknown',
-    message: (ctx) => {
-      const window = ruleOfKind(ctx.rules, 'transfer_window');
-      const wait = window && window.params.days > 0 ? ` (up to ${window.params.days} days)` : '';
-      return `A move to another registrar is already under way. If you asked for it, wait for it to finish${wait}. If you did not, tell us at once so that it can be refused.`;
-    },
-  },
-  {
-    status: 'redemptionPeriod',
-    code: 'redemption_period',
-    ends: 'unknown',
-    message: (ctx) => {
-      const rgp = ruleOfKind(ctx.rules, 'redemption_period');
-      const period = rgp ? `its ${rgp.params.days}-day redemption period` : 'its redemption period';
-      return `The domain was deleted after it expired and is in ${period}. It cannot be moved now; only the current registrar can restore it, for a restore fee. Ask us to restore it at once, then move it.`;
-    },
-  },
-  {
-    status: 'pendingRestore',
-    code: 'pending_restore',
-    ends: 'unknown',
-    message: () => 'A restore from redemption is being processed. Wait until it is finished; the domain can then be renewed and moved.',
-  },
-  {
-    status: 'pendingDelete',
-    code: 'pending_delete',
-    // Only for gTLDs is pendingDelete after redemption final (RFC 3915); ccTLD registries with a
-    // quarantine keep a deleted name recoverable, and for others Aster does not know.
-    ends: (ctx) => (isGenericTld(ctx.tld) ? 'never' : 'unknown'),
-    message: (ctx) => {
-      if (isGenericTld(ctx.tld)) {
-        return 'The registry is about to delete the domain (pendingDelete). It can no longer be renewed, restored or moved. Once it is released anyone can register it, so be ready to register it again the moment it is free.';
-      }
-      const quarantine = ruleOfKind(ctx.rules, 'deleted_name_quarantine');
-      if (quarantine) return `The domain has been deleted (pendingDelete). ${quarantineWords(ctx.tld, quarantine)} Ask us today.`;
-      return `The domain has been deleted or is being deleted (pendingDelete). Aster has no data on whether the .${ctx.tld} registry keeps deleted names recoverable for a while; some country-code registries do, so ask us today to check with the registrar whether it can still be restored.`;
-    },
-  },
+// https://www.icann.org/resources/pages/epp-status-codes-2014-06-16-en), and when each stops.
+const STATUS_BLOCKERS: readonly { status: string; code: StatusBlockerCode; ends: Ends | ((tld: string) => Ends) }[] = [
+  { status: 'clientTransferProhibited', code: 'client_transfer_prohibited', ends: 'after_action' },
+  { status: 'serverTransferProhibited', code: 'server_transfer_prohibited', ends: 'unknown' },
+  { status: 'pendingTransfer', code: 'pending_transfer', ends: 'unknown' },
+  { status: 'redemptionPeriod', code: 'redemption_period', ends: 'unknown' },
+  { status: 'pendingRestore', code: 'pending_restore', ends: 'unknown' },
+  // Only for gTLDs is pendingDelete after redemption final (RFC 3915); ccTLD registries with a
+  // quarantine keep a deleted name recoverable, and for others Aster does not know.
+  { status: 'pendingDelete', code: 'pending_delete', ends: (tld) => (isGenericTld(tld) ? 'never' : 'unknown') },
 ];
-
-function quarantineWords(tld: string, rule: PolicyRuleOf<'deleted_name_quarantine'>): string {
-  const who = rule.params.restoredBy === 'any_registrar' ? 'the current registrar or any other .' + tld + ' registrar' : 'the current registrar';
-  return (
-    `A deleted .${tld} domain stays in quarantine for ${rule.params.days} days: it does not work, but the last holder can have it reactivated through ${who}` +
-    `${rule.params.fee ? ', for a fee' : ''}. After that anyone can register it.`
-  );
-}
 
 // During the redemption grace period registries show pendingDelete alongside redemptionPeriod or
 // pendingRestore (RFC 3915 §3.1); only pendingDelete on its own means it is too late.
 const RESTORABLE = new Set(['redemptionperiod', 'pendingrestore']);
 
-function statusBlockers(ctx: Context): Found[] {
+function statusBlockers(ctx: Context): Blocker[] {
   const present = new Set(ctx.domain.statuses.map(statusKey));
   const restorable = [...present].some((s) => RESTORABLE.has(s));
   return STATUS_BLOCKERS.filter((b) => present.has(statusKey(b.status)))
     .filter((b) => !(b.code === 'pending_delete' && restorable))
-    .map((b) => ({ code: b.code, message: b.message(ctx), ends: typeof b.ends === 'function' ? b.ends(ctx) : b.ends }));
+    .map((b) => ({ source: 'status', code: b.code, ends: typeof b.ends === 'function' ? b.ends(ctx.tld) : b.ends }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Expiry: where an expired domain stands, decided from the expiry date and the periods in the
-// policy table (not only from recorded statuses), then put into words.
+// policy table (not only from recorded statuses).
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -438,7 +454,7 @@ export function expiryStage(domain: GuidanceDomain, tld: string, at: Date, rules
     : { stage: 'released', expiresAt, days, releasedBy };
 }
 
-const EXPIRY_BLOCKER: Readonly<Record<ExpiryStage['stage'], { code: TransferBlockerCode; ends: Ends }>> = {
+const EXPIRY_BLOCKER: Readonly<Record<ExpiryStage['stage'], { code: 'expired' | 'redemption_period' | 'pending_delete'; ends: Ends }>> = {
   renewable: { code: 'expired', ends: 'after_action' },
   past_grace: { code: 'redemption_period', ends: 'unknown' },
   past_redemption: { code: 'pending_delete', ends: 'never' },
@@ -446,85 +462,22 @@ const EXPIRY_BLOCKER: Readonly<Record<ExpiryStage['stage'], { code: TransferBloc
   expired: { code: 'expired', ends: 'after_action' },
 };
 
-function expiredOn(stage: ExpiryStage): string {
-  const ago = stage.days === 0 ? 'today' : stage.days === 1 ? '1 day ago' : `${stage.days} days ago`;
-  return `The registration expired on ${momentInWords(stage.expiresAt)} (${ago}).`;
-}
 
-function expiryMessage(ctx: Context, stage: ExpiryStage): string {
-  const grace = ruleOfKind(ctx.rules, 'auto_renew_grace');
-  const rgp = ruleOfKind(ctx.rules, 'redemption_period');
-  const graceDays = grace ? `${grace.params.maxDays} days` : 'a few weeks';
-  const rgpDays = rgp ? `${rgp.params.days}-day ` : '';
-  const keptByRegistrar = 'Some registrars keep expired names for themselves instead, and sell or auction them.';
-  switch (stage.stage) {
-    case 'renewable': {
-      const deleted = stage.mayBeDeleted
-        ? ` By now the registrar may already have deleted it: it would then be in its ${rgpDays}redemption period, where it can only be restored, for a restore fee. Ask us to check its status at the registry first.`
-        : '';
-      return (
-        `${expiredOn(stage)} The registry keeps an expired domain renewable for at most ${graceDays} after expiry (until ${momentInWords(stage.graceEnds)} at the latest; the registrar may delete it sooner). ` +
-        'Until then it can be renewed at the current registrar at its renewal price (some charge a late fee), or moved: ICANN does not let a registrar refuse a move only because the domain expired. ' +
-        'If you are moving it, do not renew it first: a move completed in this period cancels the automatic renewal year and adds its own year instead, so a renewal paid now would be lost.' +
-        deleted +
-        ' An expired domain may stop working at any moment.'
-      );
-    }
-    case 'past_grace':
-      return (
-        `${expiredOn(stage)} That is past the registry's auto-renew grace period (at most ${graceDays}), so it can no longer be renewed at the normal price, nor moved. ` +
-        `If the registrar deleted it, it is in its ${rgpDays}redemption period` +
-        (stage.redemptionEndsBy ? ` (which ends by ${momentInWords(stage.redemptionEndsBy)} at the latest)` : '') +
-        ': only the current registrar can restore it, for a restore fee on top of a renewal, and it can be moved once restored. ' +
-        `${keptByRegistrar} Ask us today to check its status and to restore it if that is still possible.`
-      );
-    case 'past_redemption':
-      return (
-        `${expiredOn(stage)} That is past the auto-renew grace period (at most ${graceDays}) and the ${rgpDays}redemption period: it can no longer be renewed, restored or moved. ` +
-        `If the registrar deleted it, the registry is deleting it now (pendingDelete) and releases it by ${momentInWords(stage.releasedBy)} at the latest; then anyone can register it. ${keptByRegistrar}`
-      );
-    case 'released':
-      return (
-        `${expiredOn(stage)} That is past the auto-renew grace period (at most ${graceDays}), the ${rgpDays}redemption period and the deletion that follows: it can no longer be renewed, restored or moved. ` +
-        `It has most likely been deleted and released (someone else may have registered it since). ${keptByRegistrar}`
-      );
-    case 'expired': {
-      const quarantine = ruleOfKind(ctx.rules, 'deleted_name_quarantine');
-      const icann = isGenericTld(ctx.tld)
-        ? ' ICANN does not let a registrar refuse a move just because a domain expired, but an expired domain may stop working at any moment and the registrar may delete it.'
-        : ' An expired domain may stop working at any moment and can be deleted.';
-      const q = quarantine ? ` If it has been deleted: ${quarantineWords(ctx.tld, quarantine)}` : '';
-      return `${expiredOn(stage)}${icann}${q} Ask us to renew it first, then move it.`;
-    }
-  }
-}
-
-function expiryBlocker(ctx: Context, stage: ExpiryStage | undefined): Found | undefined {
-  if (!stage) return undefined;
-  return { ...EXPIRY_BLOCKER[stage.stage], message: expiryMessage(ctx, stage) };
+function expiryBlocker(stage: ExpiryStage | undefined): Blocker | undefined {
+  return stage ? { source: 'expiry', ...EXPIRY_BLOCKER[stage.stage], stage } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Warnings
 // ---------------------------------------------------------------------------------------------
 
-function expiryWarning(ctx: Context, blockers: readonly Found[]): TransferWarning | undefined {
+/** The registration expires within ADVICE.renewFirstWithinDays and nothing worse is under way. */
+function expiryWarning(ctx: Context, blockers: readonly Blocker[]): Warning | undefined {
   const expiresAt = valid(ctx.domain.expiresAt);
   if (!expiresAt || ctx.at >= expiresAt) return undefined;
   if (blockers.some((b) => b.code === 'redemption_period' || b.code === 'pending_restore' || b.code === 'pending_delete')) return undefined;
   if (ctx.at < addDays(expiresAt, -ADVICE.renewFirstWithinDays)) return undefined;
-  const term = ruleOfKind(ctx.rules, 'term_added_on_transfer');
-  const grace = ruleOfKind(ctx.rules, 'auto_renew_grace');
-  const year = term ? ' (a renewal made before expiry is kept: the move adds its year on top)' : '';
-  const cancelled =
-    grace?.params.transferCancelsAutoRenewYear
-      ? ` Do not count on the automatic renewal at expiry if you are moving: a move completed within the registry's auto-renew grace period (up to ${grace.params.maxDays} days after expiry) cancels that automatic year, so a renewal charged after expiry may be paid for nothing.`
-      : '';
-  const autoRenew = ctx.domain.autoRenew ? ' Auto-renew is on, but check with us that the renewal will happen in time.' : '';
-  return {
-    code: 'expires_soon',
-    message: `The registration expires on ${longDate(expiresAt)}, in less than ${ADVICE.renewFirstWithinDays} days. Getting the code and completing a move can take more than a week, and a domain that expires on the way may stop working or be lost: renew it now${year}, or start the move at once.${cancelled}${autoRenew}`,
-  };
+  return { code: 'expires_soon', expiresAt, withinDays: ADVICE.renewFirstWithinDays, autoRenew: Boolean(ctx.domain.autoRenew) };
 }
 
 function matchingNameservers(domain: GuidanceDomain, hostNameservers: readonly string[]): string[] {
@@ -538,170 +491,73 @@ function matchingNameservers(domain: GuidanceDomain, hostNameservers: readonly s
 // Steps and caveats
 // ---------------------------------------------------------------------------------------------
 
-function stepsFor(
-  ctx: Context,
-  blockers: readonly Found[],
-  expiring: boolean,
-  dnsHosted: readonly string[],
-  stage: ExpiryStage | undefined,
-): string[] {
+function stepsFor(ctx: Context, blockers: readonly Blocker[], expiring: boolean, dnsHosted: readonly string[], stage: ExpiryStage | undefined): Step[] {
   const { domain, rules, tld } = ctx;
   const has = (code: TransferBlockerCode) => blockers.some((b) => b.code === code);
 
   if (has('pending_delete')) {
-    const quarantine = ruleOfKind(rules, 'deleted_name_quarantine');
     if (!isGenericTld(tld)) {
+      const quarantine = ruleOfKind(rules, 'deleted_name_quarantine');
       return quarantine
-        ? [
-            `Ask us today to have the domain reactivated from quarantine (within ${quarantine.params.days} days of its deletion${quarantine.params.fee ? '; the registry charges a fee' : ''}). ${quarantineWords(tld, quarantine)}`,
-            'Once it is active again, move it with the steps for a normal move.',
-            'If the quarantine has ended, register the name again straight away, at a registrar of your choice and in your own name.',
-          ]
-        : [
-            `Ask us today to find out from the registrar whether the .${tld} registry still lets it restore the domain, and what that costs.`,
-            'If it cannot be restored, watch for the name to be released and register it again straight away, at a registrar of your choice and in your own name.',
-          ];
+        ? [{ step: 'reactivate_from_quarantine', quarantine }, { step: 'move_once_active' }, { step: 'register_again_after_quarantine' }]
+        : [{ step: 'ask_whether_registry_restores' }, { step: 'register_again_if_not_restored' }];
     }
     if (stage?.stage === 'past_redemption' || stage?.stage === 'released') {
-      return [
-        'It is too late to renew, restore or move this registration.',
-        'Ask us to check with the registrar whether it kept the name (some keep expired names and sell or auction them) and, if so, what it asks for it.',
-        'Look the name up: if it is free, or once it is released, register it again straight away, at a registrar of your choice and in your own name, at the normal registration price.',
-      ];
+      return [{ step: 'too_late' }, { step: 'ask_whether_registrar_kept_it' }, { step: 'register_again_when_free' }];
     }
-    return [
-      'Nothing can be done for this registration any more: it will be deleted.',
-      'Watch for the name to be released and register it again straight away, at a registrar of your choice and in your own name.',
-    ];
+    return [{ step: 'nothing_can_be_done' }, { step: 'register_again_when_released' }];
   }
 
-  const steps: string[] = [];
-  for (const lock of blockers.filter((b) => b.ends === 'on_date').sort((a, b) => (a.until ?? '').localeCompare(b.until ?? ''))) {
-    const what =
-      lock.code === 'lock_after_registration'
-        ? 'the lock after registration'
-        : lock.code === 'lock_after_transfer'
-          ? 'the lock after the last move'
-          : 'the lock after the change of registrant';
-    steps.push(`Wait until ${longDate(lock.until!)}, when ${what} ends. You can prepare everything else meanwhile.`);
-  }
-  if (has('pending_transfer')) steps.push('Wait for the move already under way to finish; if you did not ask for it, tell us at once.');
-  if (has('server_transfer_prohibited')) steps.push('Ask us to find out from the registry why it locked the domain, and what it takes to lift the lock.');
-  if (stage?.stage === 'past_grace') {
-    steps.push('Ask us today to check the domain\'s status at the registry: whether the registrar deleted it (redemptionPeriod) or kept it.');
-  }
-  if (has('redemption_period') || has('pending_restore')) {
-    steps.push('Ask us to restore the domain from redemption now (the registrar charges a restore fee); move it once it is active again.');
-  }
+  const steps: Step[] = [];
+  const locks = blockers.filter((b): b is LockBlocker => b.source === 'lock');
+  for (const lock of locks.sort((a, b) => a.until.localeCompare(b.until))) steps.push({ step: 'wait_for_lock', lock: lock.code, until: lock.until });
+  if (has('pending_transfer')) steps.push({ step: 'wait_for_move_under_way' });
+  if (has('server_transfer_prohibited')) steps.push({ step: 'ask_why_registry_locked' });
+  if (stage?.stage === 'past_grace') steps.push({ step: 'check_deleted_or_kept' });
+  if (has('redemption_period') || has('pending_restore')) steps.push({ step: 'restore_from_redemption' });
   if (stage?.stage === 'renewable') {
-    if (stage.mayBeDeleted) {
-      steps.push('Ask us to check the domain\'s status at the registry today: if it shows redemptionPeriod, it has been deleted and must be restored first, for a restore fee.');
-    }
-    steps.push(
-      `If you are moving the domain, do not renew it first: start the move now with the steps below. Completed by ${longDate(stage.graceEnds)} (the end of the auto-renew grace period at the latest), the move adds its own year and cancels the automatic renewal year, so a renewal paid first would be lost. If the move cannot be finished in time, ask us to renew it instead.`,
-    );
-    steps.push('If you are keeping the domain where it is, ask us to renew it now, at the registrar\'s renewal price.');
+    if (stage.mayBeDeleted) steps.push({ step: 'check_not_deleted' });
+    steps.push({ step: 'move_instead_of_renewing', graceEnds: stage.graceEnds }, { step: 'renew_if_staying' });
   } else if (has('expired')) {
-    steps.push('Ask us to renew the domain at its current registrar now, before anything else.');
+    steps.push({ step: 'renew_first' });
   }
   const expiresAt = valid(domain.expiresAt);
-  if (expiring && expiresAt) steps.push(`Ask us to renew the domain now: it expires on ${longDate(expiresAt)}, before a move could be finished.`);
+  if (expiring && expiresAt) steps.push({ step: 'renew_before_expiry', expiresAt });
 
-  const approval = ruleOfKind(rules, 'transfer_approval');
-  steps.push(
-    'Check that the registrant (owner) e-mail address on the domain reaches you: your own address, or the Aster address we set up for this domain, which forwards to you.' +
-      (approval ? ' The registrant alone approves a move.' : ''),
-  );
-  steps.push('Choose the new registrar and open an account there in your own name.');
-  if (dnsHosted.length > 0) {
-    steps.push(
-      'Set up DNS at the new registrar or another DNS provider before you switch: copy every record we hold for the domain (website: A, AAAA, CNAME; e-mail: MX and the SPF/DKIM TXT records; any others), then change the nameservers. See "Keeping your website and e-mail working during a move".',
-    );
-  }
+  steps.push({ step: 'check_registrant_email' }, { step: 'open_account_at_new_registrar' });
+  if (dnsHosted.length > 0) steps.push({ step: 'set_up_dns_elsewhere' });
 
-  const method = ruleOfKind(rules, 'transfer_method');
+  const byTag = ruleOfKind(rules, 'transfer_method')?.params.method === 'registrar_tag';
   const notes = domain.registrarNotes?.trim();
-  const notesStep = notes ? `Notes for ${domain.registrarName?.trim() || 'the current registrar'}: ${notes}` : undefined;
+  const registrar = domain.registrarName?.trim() || undefined;
+  const notesStep: Step[] = notes ? [{ step: 'registrar_notes', ...(registrar ? { registrar } : {}), notes }] : [];
+  const unlocked = !has('client_transfer_prohibited');
 
-  if (method?.params.method === 'registrar_tag') {
-    steps.push("Ask the new registrar for its registrar tag (also called IPS tag), and whether it has to accept incoming domains before they arrive.");
-    if (has('client_transfer_prohibited')) {
-      steps.push('Ask us to remove the transfer lock (clientTransferProhibited) before the tag change.');
-    }
-    if (notesStep) steps.push(notesStep);
-    steps.push(`Ask us to change the domain's registrar tag to the new registrar's tag. .${tld} domains move this way: no transfer code is used.`);
-    steps.push('Check in the new registrar\'s control panel that the domain has arrived, and accept it there if it asks you to.');
+  if (byTag) {
+    steps.push({ step: 'ask_for_registrar_tag' });
+    if (!unlocked) steps.push({ step: 'unlock_before_tag_change' });
+    steps.push(...notesStep, { step: 'change_registrar_tag' }, { step: 'accept_at_new_registrar' });
   } else {
-    const delivery = ruleOfKind(rules, 'auth_code_delivery');
-    if (blockers.some((b) => b.code === 'client_transfer_prohibited')) {
-      steps.push(
-        'Ask us to remove the transfer lock (clientTransferProhibited).' +
-          (delivery ? ` The registrar must do it within ${delivery.params.maxDays} days of the registrant's request.` : ''),
-      );
-    } else {
-      steps.push('Make sure the transfer lock is off (ask us if you are not sure).');
-    }
-    if (notesStep) steps.push(notesStep);
-    const validity = ruleOfKind(rules, 'auth_code_validity');
-    const codeName = method?.params.codeName ?? 'transfer code (auth code)';
-    steps.push(
-      `Ask us for the ${codeName}.` +
-        (delivery ? ` The registrar must give it within ${delivery.params.maxDays} days of the registrant's request.` : '') +
-        (validity
-          ? ` It is valid for ${validity.params.days} days${validity.params.singleUse ? ' and works only once' : ''}, so start the move soon after you get it.`
-          : '') +
-        ' Keep it private, like a password.',
-    );
+    steps.push({ step: unlocked ? 'check_unlocked' : 'unlock' }, ...notesStep, { step: 'ask_for_code' });
     const fallback = ruleOfKind(rules, 'registry_fallback');
-    if (fallback) steps.push(FALLBACK_WORDING[fallback.params.route](fallback));
-    const term = ruleOfKind(rules, 'term_added_on_transfer');
-    steps.push(
-      'Start the move at the new registrar: enter the domain name and the code, and pay.' +
-        (term ? ` The fee usually covers ${term.params.years === 1 ? 'one more year' : `${term.params.years} more years`}, which is added to the registration.` : ''),
-    );
+    if (fallback) steps.push({ step: 'registry_fallback', rule: fallback });
+    steps.push({ step: 'start_move' });
     const notice = ruleOfKind(rules, 'confirmation_notice');
-    if (notice) {
-      steps.push(
-        `Within ${notice.params.withinHours} hours the current registrar e-mails the registrant to confirm the move. You do not need to reply for it to go ahead` +
-          (notice.params.approveLinkAllowed ? ' (a link in that e-mail may let you approve it sooner)' : '') +
-          '. Do not cancel it, unless you did not ask for the move.',
-      );
-    }
+    if (notice) steps.push({ step: 'expect_confirmation', notice });
     const window = ruleOfKind(rules, 'transfer_window');
-    if (window) {
-      steps.push(
-        window.params.days === 0
-          ? 'The domain moves as soon as the new registrar submits a matching code.'
-          : `The move completes within ${window.params.days} days at most: if the current registrar does not answer, it is approved automatically.`,
-      );
-    }
+    if (window) steps.push({ step: 'wait_for_completion', window });
   }
-  const relock = method?.params.method === 'registrar_tag' ? '' : ' turn the transfer lock back on and';
-  steps.push(
-    `When the move is complete, log in at the new registrar: check that you are the registrant, with an e-mail address you read,${relock} switch on auto-renew. Then tell us, so that we update our records.`,
-  );
+  steps.push({ step: 'after_the_move', relock: !byTag });
   return steps;
 }
 
-function caveatsFor(ctx: Context, warnings: readonly TransferWarning[]): string[] {
-  const caveats = warnings.map((w) => w.message);
+function caveatsFor(ctx: Context): Caveat[] {
+  const caveats: Caveat[] = [];
   const approval = ruleOfKind(ctx.rules, 'transfer_approval');
-  if (approval) {
-    const policy = approval.source.policy.replace(/\s*\(.*$/, '');
-    const where = approval.source.section ? `${policy}, section ${approval.source.section}` : policy;
-    caveats.push(
-      `Only the registrant can approve or refuse a move (${where}). Since ${longDate(CURRENT_TRANSFER_POLICY_FROM)} ICANN no longer requires an administrative contact, so mail to the registrant's address must reach you.`,
-    );
-  }
-  const byTag = ruleOfKind(ctx.rules, 'transfer_method')?.params.method === 'registrar_tag';
-  caveats.push(
-    (byTag
-      ? 'Ask for a tag change only to a registrar you chose yourself.'
-      : 'Give the transfer code to nobody but the new registrar.') +
-      ' ICANN never renews or sells domains itself: an e-mail asking you to renew "with ICANN", or an unexpected invoice from a company you do not know, is a scam. Ask us before you pay anything.',
-  );
+  if (approval) caveats.push({ caveat: 'registrant_alone_approves', source: approval.source });
+  caveats.push({ caveat: 'beware_of_scams', byTag: ruleOfKind(ctx.rules, 'transfer_method')?.params.method === 'registrar_tag' });
 
-  // Rules already set to start or end on a later day: say what changes, and from when.
+  // Rules already set to start or end on a later day: what changes, and from when.
   const day = utcDay(ctx.at);
   const changes = new Map<string, { starting: PolicyRule[]; ending: PolicyRule[] }>();
   const entry = (date: string) => changes.get(date) ?? changes.set(date, { starting: [], ending: [] }).get(date)!;
@@ -710,79 +566,58 @@ function caveatsFor(ctx: Context, warnings: readonly TransferWarning[]): string[
     if (rule.effectiveUntil && rule.effectiveUntil > day && rule.effectiveFrom <= day) entry(rule.effectiveUntil).ending.push(rule);
   }
   for (const [date, { starting, ending }] of [...changes].sort(([a], [b]) => a.localeCompare(b))) {
-    const parts = [`From ${longDate(date)} the rules for .${ctx.tld} change.`];
-    if (starting.length > 0) parts.push(`New: ${starting.map((r) => r.summary).join(' ')}`);
-    const gone = ending.filter((r) => !starting.some((s) => s.kind === r.kind));
-    if (gone.length > 0) parts.push(`No longer in force: ${gone.map((r) => r.summary).join(' ')}`);
-    caveats.push(parts.join(' '));
+    caveats.push({ caveat: 'rules_change', date, starting, ending: ending.filter((r) => !starting.some((s) => s.kind === r.kind)) });
   }
+
   const revisedIds = new Set(REVISED_TRANSFER_POLICY_RULES.map((r) => r.id));
   const revisedConfigured = ctx.allRules.some((r) => revisedIds.has(r.id));
   if (isGenericTld(ctx.tld) && !revisedConfigured && day >= REVISED_TRANSFER_POLICY.adoptedOn) {
-    caveats.push(
-      `ICANN adopted a revised Transfer Policy on ${longDate(REVISED_TRANSFER_POLICY.adoptedOn)}: mandatory 30-day locks after registration and after a move, single-use transfer codes valid for 14 days, and no lock after a change of registrant. It is not in force yet and no start date has been announced; this guidance follows the rules in force today.`,
-    );
+    caveats.push({ caveat: 'revised_policy_adopted', adoptedOn: REVISED_TRANSFER_POLICY.adoptedOn });
   }
   return caveats;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-/** Transfer guidance for one domain on one day. */
-export function transferGuidance(input: TransferGuidanceInput): TransferGuidance {
+/** The transfer decision for one domain on one day, in codes and dates. */
+export function transferDecision(input: TransferGuidanceInput): TransferDecision {
   const at = valid(input.at);
   if (!at) throw new RangeError('transferGuidance: `at` must be a valid date');
   const name = input.domain.name.trim().toLowerCase().replace(/\.$/, '');
   const tld = topLevelDomain(name);
   const ctx: Context = { domain: input.domain, tld, at, rules: rulesInForce(input.rules, tld, at), allRules: input.rules };
 
-  const warnings: TransferWarning[] = [];
+  const warnings: Warning[] = [];
   const locks = lockBlockers(ctx, warnings);
   const statuses = statusBlockers(ctx);
   const stage = expiryStage(input.domain, tld, at, ctx.rules);
-  const expired = expiryBlocker(ctx, stage);
-  const found: Found[] = [...locks.sort((a, b) => (a.until ?? '').localeCompare(b.until ?? '')), ...statuses, ...(expired ? [expired] : [])];
+  const expired = expiryBlocker(stage);
+  const blockers: Blocker[] = [...locks.sort((a, b) => a.until.localeCompare(b.until)), ...statuses, ...(expired ? [expired] : [])];
 
-  const expiring = expiryWarning(ctx, found);
+  const expiring = expiryWarning(ctx, blockers);
   if (expiring) warnings.unshift(expiring);
   const term = ruleOfKind(ctx.rules, 'term_added_on_transfer');
-  if (term) {
-    warnings.push({
-      code: 'transfer_adds_year',
-      message: `A move adds ${term.params.years === 1 ? 'one year' : `${term.params.years} years`} to the registration (up to ${term.params.maxTotalYears} years in total), and the new registrar charges for it, usually about the price of a renewal.`,
-    });
-  }
+  if (term) warnings.push({ code: 'transfer_adds_year', years: term.params.years, maxTotalYears: term.params.maxTotalYears });
   const dnsHosted = matchingNameservers(input.domain, input.hostNameservers ?? []);
-  if (dnsHosted.length > 0) {
-    warnings.push({
-      code: 'dns_hosted_by_host',
-      message: `The domain's DNS (the address book that tells the internet where your website and e-mail are) is run by us, your host (${dnsHosted.join(', ')}). Moving the registration does not change that, but if we stop, your website and e-mail stop too. Set up DNS elsewhere and switch the nameservers before or right after the move; never leave the domain without working DNS.`,
-    });
-  }
-  if (!ruleOfKind(ctx.rules, 'transfer_method')) {
-    warnings.push({
-      code: 'tld_rules_unknown',
-      message: `Aster has no transfer rules for .${tld} domains. Most registries use a transfer code as for .com, but waiting periods and fees differ: check with the new registrar before you start.`,
-    });
-  }
+  if (dnsHosted.length > 0) warnings.push({ code: 'dns_hosted_by_host', nameservers: dnsHosted });
+  if (!ruleOfKind(ctx.rules, 'transfer_method')) warnings.push({ code: 'tld_rules_unknown', tld });
 
-  const blockers: TransferBlocker[] = found.map(({ code, message, until }) => (until ? { code, message, until } : { code, message }));
-  const today = utcDay(at);
-  let earliestTransferDate: string | null = today;
-  if (found.some((b) => b.ends === 'unknown' || b.ends === 'never')) {
+  let earliestTransferDate: string | null = utcDay(at);
+  if (blockers.some((b) => b.ends === 'unknown' || b.ends === 'never')) {
     earliestTransferDate = null;
   } else {
-    for (const b of found) if (b.until && b.until > earliestTransferDate) earliestTransferDate = b.until;
+    for (const b of blockers) if (b.source === 'lock' && b.until > earliestTransferDate) earliestTransferDate = b.until;
   }
 
   return {
     domain: name,
-    eligible: found.length === 0,
+    situation: { tld, generic: isGenericTld(tld), rule: rulesByKind(ctx.rules) },
+    eligible: blockers.length === 0,
     earliestTransferDate,
     blockers,
     warnings,
-    steps: stepsFor(ctx, found, Boolean(expiring), dnsHosted, stage),
-    caveats: caveatsFor(ctx, warnings),
-    rules: ctx.rules.map(({ id, summary, source }) => ({ id, summary, source })),
+    steps: stepsFor(ctx, blockers, Boolean(expiring), dnsHosted, stage),
+    caveats: caveatsFor(ctx),
+    rules: ctx.rules,
   };
 }

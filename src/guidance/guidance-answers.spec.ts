@@ -2,7 +2,8 @@
 // page that shows it), compared with the stored snapshot. The other specs check meanings; this one
 // guards the exact text while the decision and its wording are rearranged. A change in wording
 // shows here as a snapshot diff to review, then to accept with `jest -u`.
-import { GuidanceDomain, transferGuidance } from './eligibility';
+import { GuidanceDomain } from './eligibility';
+import { transferGuidance } from './transfer-guidance';
 import { domainGuidancePage } from './pages';
 import { PolicyRule, policyTable } from './policy-table';
 

@@ -1,11 +1,11 @@
 // Transfer guidance for people and programs: the general topics, and one domain's answer for one
-// date computed from its record and the policy table (the pure core is eligibility.ts).
+// date computed from its record and the policy table (the pure core is eligibility.ts; its English, wording.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import { ASTER_CONFIG } from '../config/config.module';
 import type { AsterConfig } from '../config/config';
 import { InvalidError, NotFoundError } from '../common/errors';
 import type { Domain } from '../domains/domain.entity';
-import { transferGuidance, type TransferGuidance } from './eligibility';
+import { transferGuidance, type TransferGuidance } from './transfer-guidance';
 import { policyTable, type PolicyRule } from './policy-table';
 import { getTopic, listTopics, type Topic, type TopicSummary } from './topics';
 

@@ -2,7 +2,7 @@
 // link, real headings, strong contrast), printable. Every value is escaped; topic Markdown is ours
 // (reviewed like code), and raw HTML inside it is dropped all the same.
 import { Marked } from 'marked';
-import type { TransferGuidance } from './eligibility';
+import type { TransferGuidance } from './transfer-guidance';
 import type { Topic, TopicSummary } from './topics';
 
 const marked = new Marked({ gfm: true, renderer: { html: () => '' } });
