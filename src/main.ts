@@ -7,6 +7,7 @@ import pino from 'pino';
 import { AppModule } from './app.module';
 import { ConfigError, type AsterConfig } from './config/config';
 import { loadConfig } from './config/environment';
+import { removeEmbeddedStopSignalHooks } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
 import { JobQueue } from './database/job-queue';
 import { openDatabase } from './database/open-database';
@@ -14,6 +15,20 @@ import { isWorkerChild, serveMainProcess, WorkerProcesses } from './database/wor
 import { MetricsService } from './metrics/metrics.service';
 import { logTransport } from './common/log-format';
 import { setupApp } from './setup-app';
+
+type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/**
+ * Aster's own handler for SIGINT and SIGTERM; returns what removes exactly these listeners, so a
+ * later stage can put its own in their place without touching any a dependency registered.
+ */
+function onStopSignal(handler: (signal: StopSignal) => void): () => void {
+  const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => handler(signal)] as const);
+  for (const [signal, listener] of listeners) process.once(signal, listener);
+  return () => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+  };
+}
 
 async function main(): Promise<void> {
   let config: AsterConfig;
@@ -32,6 +47,8 @@ async function main(): Promise<void> {
   // its caller (451, a retried job); a stray rejection is logged for us to fix, never fatal.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
   const database = await openDatabase(config, (line) => log.info(line));
+  // Aster stops its embedded PostgreSQL itself, after the app (stop below), not on the package's hook.
+  if (database.embedded) removeEmbeddedStopSignalHooks();
   let stopping = false;
   const stop = async (signal: string, app?: { close(): Promise<void> }) => {
     if (stopping) return;
@@ -41,10 +58,9 @@ async function main(): Promise<void> {
     await database.close().catch((err: unknown) => log.error({ err }, 'error while stopping PostgreSQL'));
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const removeEarlyStop = onStopSignal((signal) => void stop(signal));
 
-  if (isWorkerChild()) return runWorkerChild(config, database.url, log);
+  if (isWorkerChild()) return runWorkerChild(config, database.url, log, removeEarlyStop);
 
   const applied = await runMigrations(database.url);
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`);
@@ -63,17 +79,15 @@ async function main(): Promise<void> {
       await workers?.stop();
     },
   };
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', () => void stop('SIGINT', closeAll));
-  process.once('SIGTERM', () => void stop('SIGTERM', closeAll));
+  removeEarlyStop();
+  onStopSignal((signal) => void stop(signal, closeAll));
   await app.listen(config.http.port, config.http.host);
   log.info(`HTTP API on http://${config.http.host}:${config.http.port}/api (OpenAPI at /docs)`);
   workers?.start();
 }
 
 /** A worker child: the job workers only, no listener; it stops with the main process. */
-async function runWorkerChild(config: AsterConfig, databaseUrl: string, log: pino.Logger): Promise<void> {
+async function runWorkerChild(config: AsterConfig, databaseUrl: string, log: pino.Logger, removeEarlyStop: () => void): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot({ ...config, roles: ['worker'], databaseUrl }), { bufferLogs: true });
   setupApp(app);
   let stopping = false;
@@ -86,10 +100,8 @@ async function runWorkerChild(config: AsterConfig, databaseUrl: string, log: pin
       .catch((err: unknown) => log.error({ err }, 'error while closing the worker'))
       .finally(() => process.exit(0));
   };
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  removeEarlyStop();
+  onStopSignal(stop);
   serveMainProcess({
     nudge: (queue) => app.get(JobQueue).nudge(queue),
     metrics: () => app.get(MetricsService).ownMetrics(),

