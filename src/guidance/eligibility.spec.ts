@@ -1,4 +1,4 @@
-import { GuidanceDomain } from './eligibility';
+import { GuidanceDomain, TransferDecision, transferDecision } from './eligibility';
 import { TransferGuidance, transferGuidance } from './transfer-guidance';
 import { PolicyRule, policyTable } from './policy-table';
 
@@ -654,5 +654,56 @@ describe('transferGuidance', () => {
   it('ignores invalid record dates rather than inventing locks', () => {
     const g = guidance({ registeredAt: new Date('nope'), expiresAt: new Date('nope') }, '2026-11-25');
     expect(g.eligible).toBe(true);
+  });
+});
+
+// The decision alone, in codes: which steps apply and what blocks, with no sentence involved.
+describe('transferDecision', () => {
+  const decide = (overrides: Partial<GuidanceDomain>, at: string) =>
+    transferDecision({ domain: domain(overrides), at: day(at), rules: policyTable(), hostNameservers: HOST_NAMESERVERS });
+  const stepNames = (d: TransferDecision) => d.steps.map((s) => s.step);
+
+  it.each([
+    [
+      'a healthy .com',
+      {},
+      ['check_registrant_email', 'open_account_at_new_registrar', 'check_unlocked', 'ask_for_code', 'start_move', 'expect_confirmation', 'wait_for_completion', 'after_the_move'],
+    ],
+    [
+      'a new .com with the client lock on and DNS at the host',
+      { registeredAt: day('2026-11-01'), statuses: ['clientTransferProhibited'], nameservers: ['ns1.artsites.test'] },
+      ['wait_for_lock', 'check_registrant_email', 'open_account_at_new_registrar', 'set_up_dns_elsewhere', 'unlock', 'ask_for_code', 'start_move', 'expect_confirmation', 'wait_for_completion', 'after_the_move'],
+    ],
+    [
+      'a .com 35 days past expiry',
+      { expiresAt: day('2026-10-21') },
+      ['check_not_deleted', 'move_instead_of_renewing', 'renew_if_staying', 'check_registrant_email', 'open_account_at_new_registrar', 'check_unlocked', 'ask_for_code', 'start_move', 'expect_confirmation', 'wait_for_completion', 'after_the_move'],
+    ],
+    [
+      'a .co.uk with the client lock on',
+      { name: 'lindapence.co.uk', statuses: ['clientTransferProhibited'] },
+      ['check_registrant_email', 'open_account_at_new_registrar', 'ask_for_registrar_tag', 'unlock_before_tag_change', 'change_registrar_tag', 'accept_at_new_registrar', 'after_the_move'],
+    ],
+    ['a deleted .eu', { name: 'omarhaddad.eu', statuses: ['pendingDelete'] }, ['reactivate_from_quarantine', 'move_once_active', 'register_again_after_quarantine']],
+    ['a .com being deleted', { statuses: ['pendingDelete'] }, ['nothing_can_be_done', 'register_again_when_released']],
+  ])('%s: steps %j', (_name, overrides, steps) => {
+    expect(stepNames(decide(overrides, '2026-11-25'))).toEqual(steps);
+  });
+
+  it('gives each blocker its code, its source and when it ends', () => {
+    const d = decide({ registeredAt: day('2026-11-01'), statuses: ['clientTransferProhibited', 'serverTransferProhibited'] }, '2026-11-25');
+    expect(d.blockers.map(({ source, code, ends }) => ({ source, code, ends }))).toEqual([
+      { source: 'lock', code: 'lock_after_registration', ends: 'on_date' },
+      { source: 'status', code: 'client_transfer_prohibited', ends: 'after_action' },
+      { source: 'status', code: 'server_transfer_prohibited', ends: 'unknown' },
+    ]);
+    expect(d.blockers[0]).toMatchObject({ until: '2026-12-31', days: 60, obligation: 'may', cutShort: false });
+    expect(d).toMatchObject({ eligible: false, earliestTransferDate: null, situation: { tld: 'com', generic: true } });
+  });
+
+  it('says when the registrant opted out of the change-of-registrant lock, instead of blocking', () => {
+    const d = decide({ registrantChangedAt: day('2026-11-01'), registrantChangeOptOut: true }, '2026-11-25');
+    expect(d.blockers).toEqual([]);
+    expect(d.warnings).toContainEqual({ code: 'registrant_change_lock_opted_out', changedAt: day('2026-11-01'), days: 60 });
   });
 });
