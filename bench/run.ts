@@ -24,7 +24,7 @@ import { createServer } from 'node:net';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runApiBench, seedPortfolio, type ApiResult } from './lib/api-bench';
-import { AsterProcess, databaseUrl, ROOT, withAdmin, type AsterOptions } from './lib/aster';
+import { AsterProcess, databaseUrl, PortTaken, ROOT, withAdmin, type AsterOptions } from './lib/aster';
 import { logSize, slowStatements } from './lib/auto-explain';
 import { summarizeProfile } from './lib/cpu-profile';
 import { runMemoryBench, type MemoryResult } from './lib/memory-bench';
@@ -70,6 +70,26 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Starts Aster on `options`' ports, or on fresh ones (`freshPorts`). A port found free can be taken
+ * by another process before Aster binds it (EADDRINUSE): then it starts again on fresh ports, and
+ * `options` follows (a restart reuses them).
+ */
+async function startAster(options: AsterOptions, freshPorts: boolean): Promise<AsterProcess> {
+  for (let attempt = 1; ; attempt++) {
+    if (freshPorts || attempt > 1) {
+      options.smtpPort = await freePort();
+      options.httpPort = await freePort();
+    }
+    try {
+      return await AsterProcess.start(options);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= 5) throw err;
+      log(`${err.message}; starting again on fresh ports`);
+    }
+  }
 }
 
 function sh(cmd: string, argv: string[]): string {
@@ -150,12 +170,10 @@ async function main(): Promise<void> {
       });
     }
     sink = await SinkHandle.start();
-    const smtpPort = await freePort();
-    const httpPort = await freePort();
     const asterOptions: AsterOptions = {
       databaseUrl: SOCKET ? `${dbUrl}?host=${encodeURIComponent(SOCKET)}` : dbUrl,
-      smtpPort,
-      httpPort,
+      smtpPort: 0, // chosen by startAster
+      httpPort: 0,
       relayUrl: sink.url,
       dataDir: work,
       logFile: join(work, 'aster.log'),
@@ -166,8 +184,9 @@ async function main(): Promise<void> {
         ...(PROFILE ? { BENCH_QUERY_COUNTS: queryCountsFile } : {}),
       },
     };
-    aster = await AsterProcess.start(asterOptions);
-    log(`Aster pid ${aster.pid}: SMTP ${smtpPort}, HTTP ${httpPort}; sink ${sink.port}`);
+    aster = await startAster(asterOptions, true);
+    const smtpPort = asterOptions.smtpPort;
+    log(`Aster pid ${aster.pid}: SMTP ${smtpPort}, HTTP ${asterOptions.httpPort}; sink ${sink.port}`);
 
     // 10 clients with one notice-receiving contact each, 100 tracked domains among them.
     const domains: string[] = [];
@@ -253,9 +272,9 @@ async function main(): Promise<void> {
       // what the process holds after the load phase is reported beside them.
       rssAfterLoad = memory(aster.pid).rss;
       await aster.stop();
-      aster = await AsterProcess.start(asterOptions);
+      aster = await startAster(asterOptions, false);
       log(`memory (Aster restarted, pid ${aster.pid})`);
-      memoryResult = await runMemoryBench(aster, smtpPort, sink, { to: MAIL_TO, domain: domains[0], idle: 1000, databaseUrl: dbUrl });
+      memoryResult = await runMemoryBench(aster, asterOptions.smtpPort, sink, { to: MAIL_TO, domain: domains[0], idle: 1000, databaseUrl: dbUrl });
       log(JSON.stringify(memoryResult));
     }
 

@@ -52,6 +52,9 @@ export const BENCH_ENV: Record<string, string> = {
   HTTP_TOKEN_RATE_PER_MINUTE: '1000000000',
 };
 
+/** A start that failed because a port was taken between choosing it and Aster's listen() (EADDRINUSE). */
+export class PortTaken extends Error {}
+
 export class AsterProcess {
   private constructor(
     readonly child: ChildProcess,
@@ -98,12 +101,20 @@ export class AsterProcess {
     });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
+    // This start's own output (the log file is appended to across starts), to tell a port taken.
+    let output = '';
+    const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     const aster = new AsterProcess(child, options);
     let exited: string | undefined;
     child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (exited) throw new Error(`Aster ${exited} while starting; see ${options.logFile}`);
+      if (exited) {
+        if (/EADDRINUSE/.test(output)) throw new PortTaken(`a port was taken: SMTP ${options.smtpPort}, HTTP ${options.httpPort}`);
+        throw new Error(`Aster ${exited} while starting; see ${options.logFile}`);
+      }
       try {
         const res = await fetch(`${aster.api}/api/health`);
         if (res.ok) break;
