@@ -13,6 +13,7 @@ import type { AsterConfig } from '../config/config';
 import { ASTER_CONFIG } from '../config/config.module';
 import { Registrar } from '../registrars/registrar.entity';
 import { RegistrarsService } from '../registrars/registrars.service';
+import { guidanceUrl, noticeAddress } from './domain-addresses';
 import { checkDateOrder, parseIsoDate, readDomainFields, readDomainName } from './domain-fields';
 import { toAsciiHost, type DomainName } from './domain-name';
 import { Domain, type DomainState } from './domain.entity';
@@ -322,8 +323,8 @@ export class DomainsService {
       id: d.id,
       name: d.name,
       unicodeName: d.unicodeName,
-      noticeAddress: `${d.name}@${this.config.mailDomain}`,
-      guidanceUrl: `${this.config.publicUrl}/guide/domain/${d.guidanceToken}`,
+      noticeAddress: noticeAddress(d.name, this.config.mailDomain),
+      guidanceUrl: guidanceUrl(this.config.publicUrl, d.guidanceToken),
       clientId: d.clientId,
       registrar: d.registrar?.name ?? null,
       registrarId: d.registrarId,

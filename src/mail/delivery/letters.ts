@@ -7,6 +7,7 @@ import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { ClientsService } from '../../clients/clients.service';
+import { guidanceUrl, noticeAddress } from '../../domains/domain-addresses';
 import { DomainsService } from '../../domains/domains.service';
 import type { Domain } from '../../domains/domain.entity';
 import { disagreements, type ClaimCheck } from '../intake/claims';
@@ -56,7 +57,7 @@ export class Letters {
   ) {}
 
   guidanceUrl(domain: Pick<Domain, 'guidanceToken'>): string {
-    return `${this.config.publicUrl}/guide/domain/${domain.guidanceToken}`;
+    return guidanceUrl(this.config.publicUrl, domain.guidanceToken);
   }
 
   private get settings(): NoticeSettings {
@@ -191,7 +192,7 @@ export class Letters {
       letterId: d.id,
       to,
       clientName: client.name,
-      domains: noticeDomains.map((x) => ({ ...x, noticeAddress: `${x.name}@${this.config.mailDomain}` })),
+      domains: noticeDomains.map((x) => ({ ...x, noticeAddress: noticeAddress(x.name, this.config.mailDomain) })),
       guidanceIndexUrl: `${this.config.publicUrl}/guide`,
     });
   }

@@ -1,5 +1,6 @@
 // The pure part of loop detection for the decide stage: is this inbound message our own notice
 // coming back, or has it gone round too many hops to be trusted?
+import { NOTICE_HEADER } from '../notice-header';
 
 /** One header field as it appears in the message: lowercase or not, value unfolded or not. */
 export interface HeaderField {
@@ -14,7 +15,7 @@ export interface LoopPolicy {
   maxReceived: number;
 }
 
-export const DEFAULT_LOOP_POLICY: LoopPolicy = { noticeHeader: 'x-aster-notice', maxReceived: 30 };
+export const DEFAULT_LOOP_POLICY: LoopPolicy = { noticeHeader: NOTICE_HEADER.toLowerCase(), maxReceived: 30 };
 
 export type LoopReason = 'own-notice' | 'too-many-hops';
 

@@ -1,6 +1,7 @@
 // HTML for the letters, safe by default: the `html` template escapes every value it is given
 // unless that value is itself `html` (a fragment built the same way), so markup can only come
 // from the templates in this folder, never from a client name, a subject or a registrar's text.
+import { escapeHtml } from '../../common/escape-html';
 
 /** A fragment of HTML that was built by `html` (and is therefore safe to insert as is). */
 export class SafeHtml {
@@ -11,12 +12,7 @@ export class SafeHtml {
   }
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text as HTML text or attribute value (double- or single-quoted). */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
+export { escapeHtml };
 
 type Value = SafeHtml | string | number | null | undefined | false | readonly Value[];
 

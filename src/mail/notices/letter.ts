@@ -4,6 +4,7 @@
 // is ever spliced together from a value here.
 import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { NOTICE_HEADER } from '../notice-header';
 import type { NoticeSettings, Recipient } from './compose';
 
 /**
@@ -14,8 +15,6 @@ export function noticeMessageId(id: string, mailDomain: string): string {
   return `<${id}@${mailDomain}>`;
 }
 
-/** The header that, with Auto-Submitted, lets the intake recognise our own notice coming back (intake/loop.ts). */
-export const NOTICE_HEADER = 'X-Aster-Notice';
 
 export interface Letter {
   to: Recipient;

@@ -1,7 +1,10 @@
 // The staff alert: what Aster could not route (held messages) and letters that could not be
 // delivered, since the previous alert, with links to the API. Batched by the delivery worker.
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { escapeHtml } from '../../common/escape-html';
+import { NOTICE_HEADER } from '../notice-header';
 import type { NoticeSettings } from './compose';
+import { noticeMessageId } from './letter';
 
 export interface StaffAlertInput {
   alertId: string;
@@ -10,9 +13,6 @@ export interface StaffAlertInput {
   held: { id: string; subject: string | null; from: string | null; holdReason: string; receivedAt: Date }[];
   failed: { id: string; email: string; messageId: string | null; lastResponse: string }[];
 }
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
 export async function composeStaffAlert(settings: NoticeSettings, input: StaffAlertInput): Promise<Buffer> {
   const heldLines = input.held.map(
@@ -36,17 +36,17 @@ export async function composeStaffAlert(settings: NoticeSettings, input: StaffAl
 <body style="font-family:Arial,sans-serif;color:#1a1a1a;max-width:640px">
 <h1 style="font-size:20px">Aster needs a look from staff</h1>
 <h2 style="font-size:16px">Held messages (${input.held.length})</h2>
-<ul>${input.held.map((m) => `<li>${esc(m.receivedAt.toISOString())} — <strong>${esc(m.holdReason)}</strong>: ${esc(m.subject ?? '(no subject)')} — from ${esc(m.from ?? 'unknown')} — <a href="${esc(`${input.apiBase}/messages/${m.id}`)}">open</a></li>`).join('') || '<li>none</li>'}</ul>
+<ul>${input.held.map((m) => `<li>${escapeHtml(m.receivedAt.toISOString())} — <strong>${escapeHtml(m.holdReason)}</strong>: ${escapeHtml(m.subject ?? '(no subject)')} — from ${escapeHtml(m.from ?? 'unknown')} — <a href="${escapeHtml(`${input.apiBase}/messages/${m.id}`)}">open</a></li>`).join('') || '<li>none</li>'}</ul>
 <h2 style="font-size:16px">Letters that could not be delivered (${input.failed.length})</h2>
-<ul>${input.failed.map((d) => `<li>to ${esc(d.email)}: ${esc(d.lastResponse)}</li>`).join('') || '<li>none</li>'}</ul>
-<p><a href="${esc(`${input.apiBase}/messages?status=held`)}">The held queue</a></p>
+<ul>${input.failed.map((d) => `<li>to ${escapeHtml(d.email)}: ${escapeHtml(d.lastResponse)}</li>`).join('') || '<li>none</li>'}</ul>
+<p><a href="${escapeHtml(`${input.apiBase}/messages?status=held`)}">The held queue</a></p>
 </body></html>`;
   const mail = new MailComposer({
     from: settings.noticeFrom,
     to: input.to,
     subject: `[Aster] ${input.held.length} held message(s), ${input.failed.length} failed delivery(ies)`,
-    messageId: `<${input.alertId}@${settings.mailDomain}>`,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Aster-Notice': input.alertId },
+    messageId: noticeMessageId(input.alertId, settings.mailDomain),
+    headers: { 'Auto-Submitted': 'auto-generated', [NOTICE_HEADER]: input.alertId },
     text,
     html,
   });
