@@ -90,7 +90,7 @@ function eventsOf(record: Json): RdapDomainFacts['events'] {
     const key = typeof e.eventAction === 'string' ? keys[e.eventAction.trim().toLowerCase()] : undefined;
     const when = date(e.eventDate);
     // Several events of one kind (a domain transferred twice): the latest counts.
-    if (key && when && (!events[key] || when > events[key]!)) events[key] = when;
+    if (key && when && (!events[key] || when > events[key])) events[key] = when;
   }
   return events;
 }

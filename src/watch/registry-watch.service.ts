@@ -137,7 +137,7 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
 
   /** One tick: if no other instance is in a cycle, the most urgent due domains, a share sized to spread all of them over the interval. */
   private async scheduledTick(intervalMs: number, tickMs: number): Promise<void> {
-    const [{ n }] = (await this.db.query('SELECT count(*)::int AS n FROM domain')) as { n: number }[];
+    const [{ n }] = await this.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM domain');
     // Twice the even share, so a backlog (new domains, a slow registry) catches up.
     const batch = Math.max(1, Math.ceil((n * tickMs) / intervalMs) * 2);
     await this.cycle({ all: false, limit: batch, wait: false });
@@ -356,9 +356,9 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
     if (!staffEmail) return;
     await this.db.transaction(async (manager) => {
       if (!now) {
-        const [{ recent }] = (await manager.query(
+        const [{ recent }] = await manager.query<{ recent: boolean }[]>(
           `SELECT EXISTS (SELECT 1 FROM delivery WHERE form = 'expiry_reminder' AND "clientId" IS NULL AND "createdAt" > now() - interval '20 hours') AS recent`,
-        )) as { recent: boolean }[];
+        );
         if (recent) return;
       }
       const pending: { id: string }[] = await manager.query(

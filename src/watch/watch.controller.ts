@@ -18,7 +18,7 @@ export class WatchEventQueryDto extends PageQuery {
 
   @ApiPropertyOptional({ enum: WATCH_EVENT_KINDS })
   @IsOptional()
-  @IsIn(WATCH_EVENT_KINDS as unknown as string[])
+  @IsIn(WATCH_EVENT_KINDS)
   kind?: string;
 }
 
