@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { DeliveryWorker } from '../src/mail/delivery/delivery.worker';
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { seedClient, type SeededClient } from './support/fixtures';
+import { registrarMail as gandiMail } from './support/mail';
 import { Sink } from './support/sink';
 import { sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -14,19 +15,8 @@ const MAIL_DOMAIN = 'notify.artsites.test';
 const SHARED = `domains@${MAIL_DOMAIN}`;
 const STAFF = 'staff@artsites.test';
 
-function registrarMail(subject: string, body: string, messageId = `${Math.random().toString(36).slice(2)}@gandi.net`): string {
-  return [
-    'From: Gandi <noreply@gandi.net>',
-    `To: ${SHARED}`,
-    `Subject: ${subject}`,
-    'Date: Tue, 24 Nov 2026 09:12:00 +0000',
-    `Message-ID: <${messageId}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    body,
-    '',
-  ].join('\r\n');
+function registrarMail(subject: string, body: string, messageId?: string): string {
+  return gandiMail({ to: SHARED, subject, body, messageId });
 }
 
 describe('forwarding notices', () => {

@@ -2,6 +2,7 @@
 import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { fetchRaw, seedClient, tokenFor, type SeededClient } from './support/fixtures';
+import { registrarMail as gandiMail } from './support/mail';
 import { RawSmtp, sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -9,20 +10,12 @@ const MAIL_DOMAIN = 'notify.artsites.test';
 const SHARED = `domains@${MAIL_DOMAIN}`;
 
 function registrarMail(opts: { subject: string; body: string; messageId?: string; headers?: string }): string {
-  return [
-    'Received: from mta1.gandi.net (mta1.gandi.net [217.70.178.1]) by mx.example; Tue, 24 Nov 2026 09:12:01 +0000',
-    'From: Gandi <noreply@gandi.net>',
-    `To: ${SHARED}`,
-    `Subject: ${opts.subject}`,
-    'Date: Tue, 24 Nov 2026 09:12:00 +0000',
-    `Message-ID: <${opts.messageId ?? `${Math.random().toString(36).slice(2)}@gandi.net`}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    ...(opts.headers ? [opts.headers] : []),
-    '',
-    opts.body,
-    '',
-  ].join('\r\n');
+  return gandiMail({
+    ...opts,
+    to: SHARED,
+    leading: ['Received: from mta1.gandi.net (mta1.gandi.net [217.70.178.1]) by mx.example; Tue, 24 Nov 2026 09:12:01 +0000'],
+    trailing: opts.headers ? [opts.headers] : [],
+  });
 }
 
 describe('registrar-mail intake', () => {

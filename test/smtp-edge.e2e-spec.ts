@@ -6,6 +6,7 @@ import nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { fetchRaw, seedClient } from './support/fixtures';
+import { registrarMail as gandiMail } from './support/mail';
 import { Sink } from './support/sink';
 import { RawSmtp, sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -16,19 +17,7 @@ const SHARED = `domains@${MAIL_DOMAIN}`;
 const ALIAS = `lindapence.com@${MAIL_DOMAIN}`;
 
 function registrarMail(opts: { subject: string; body?: string; headers?: string[]; messageId?: string }): string {
-  return [
-    ...(opts.headers ?? []),
-    'From: Gandi <noreply@gandi.net>',
-    `To: ${SHARED}`,
-    `Subject: ${opts.subject}`,
-    'Date: Tue, 24 Nov 2026 09:12:00 +0000',
-    `Message-ID: <${opts.messageId ?? `${Math.random().toString(36).slice(2)}@gandi.net`}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    opts.body ?? 'lindapence.com expires on 2027-03-01.',
-    '',
-  ].join('\r\n');
+  return gandiMail({ ...opts, to: SHARED, leading: opts.headers, body: opts.body ?? 'lindapence.com expires on 2027-03-01.' });
 }
 
 const port = (t: TestApp) => t.app.get(SmtpReceiver).address()!.port;
