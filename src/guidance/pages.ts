@@ -2,13 +2,13 @@
 // link, real headings, strong contrast), printable. Every value is escaped; topic Markdown is ours
 // (reviewed like code), and raw HTML inside it is dropped all the same.
 import { Marked } from 'marked';
+import { escapeHtml } from '../common/escape-html';
 import type { TransferGuidance } from './transfer-guidance';
 import type { Topic, TopicSummary } from './topics';
 
 const marked = new Marked({ gfm: true, renderer: { html: () => '' } });
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const esc = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+export const esc = escapeHtml;
 
 const STYLE = `
 :root { color-scheme: light; }
