@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { ConfigError, type AsterConfig } from './config/config';
 import { loadConfig } from './config/environment';
 import { removeEmbeddedStopSignalHooks } from './database/embedded-postgres';
-import { runMigrations } from './database/migrate';
+import { databaseWarnings, runMigrations } from './database/migrate';
 import { JobQueue } from './database/job-queue';
 import { openDatabase } from './database/open-database';
 import { isWorkerChild, serveMainProcess, WorkerProcesses } from './database/worker-processes';
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
 
   const applied = await runMigrations(database.url);
   if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`);
+  for (const warning of await databaseWarnings(database.url)) log.warn(warning);
 
   // The worker role in child processes of its own (database/worker-processes.ts), or here.
   const forkWorkers = config.roles.includes('worker') && config.workerProcesses > 0;

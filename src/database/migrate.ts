@@ -8,6 +8,24 @@ import { openDatabase } from './open-database';
 /** Arbitrary constant identifying Aster's migration lock among other advisory locks. */
 const MIGRATION_LOCK = 0x61737465; // 'aste'
 
+/**
+ * What the database's settings would cost Aster, in words for the start-up log. Autovacuum off
+ * (some CI images turn it off) lets the job and message tables gather dead rows until the hot
+ * path's queries slow down (docs/benchmarks.md, the soak): say so at start instead of drifting.
+ */
+export async function databaseWarnings(url: string): Promise<string[]> {
+  const ds = new DataSource({ ...dataSourceOptions(url), logging: false });
+  await ds.initialize();
+  try {
+    const [{ autovacuum }] = await ds.query<{ autovacuum: string }[]>('SELECT current_setting($1) AS autovacuum', ['autovacuum']);
+    return autovacuum === 'off'
+      ? ['PostgreSQL runs with autovacuum = off: dead rows will gather in the job and message tables and slow intake down over time; turn it on, or VACUUM ANALYZE regularly.']
+      : [];
+  } finally {
+    await ds.destroy();
+  }
+}
+
 export async function runMigrations(url: string): Promise<string[]> {
   const ds = new DataSource({ ...dataSourceOptions(url), logging: false });
   await ds.initialize();
