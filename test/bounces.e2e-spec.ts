@@ -8,6 +8,7 @@ import { DeliveryWorker } from '../src/mail/delivery/delivery.worker';
 import { bounceTag } from '../src/mail/intake/bounce';
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { fetchRaw, seedClient } from './support/fixtures';
+import { registrarMail } from './support/mail';
 import { Sink, type SunkMessage } from './support/sink';
 import { sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -21,20 +22,7 @@ const LURE = 'Call +1-555-0100 now to reactivate betagallery.com';
 const NO_DELIVERY = '00000000-0000-4000-8000-000000000000';
 const LURE_PATTERN = /555-0100|reactivate|betagallery/i;
 
-function registrarMail(subject: string, body: string): string {
-  return [
-    'From: Gandi <noreply@gandi.net>',
-    `To: ${SHARED}`,
-    `Subject: ${subject}`,
-    'Date: Tue, 24 Nov 2026 09:12:00 +0000',
-    `Message-ID: <${Math.random().toString(36).slice(2)}@gandi.net>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    body,
-    '',
-  ].join('\r\n');
-}
+const noticeMail = (subject: string, body: string) => registrarMail({ to: SHARED, subject, body });
 
 /** A DSN as Postfix writes it; `returned` is the third part (the header block it returns). */
 function dsn(to: string, options: { action?: string; status?: string; returned?: string } = {}): string {
@@ -89,7 +77,7 @@ describe('bounces cannot be forged', () => {
   /** Sends a notice to the client and waits until its one letter is sent: the delivery and the letter. */
   const sentNotice = async (subject: string) => {
     const before = sink.to(CONTACT).length;
-    const result = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, registrarMail(subject, 'lindapence.com expires on 2027-03-01.'));
+    const result = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, noticeMail(subject, 'lindapence.com expires on 2027-03-01.'));
     expect(result.responseCode).toBe(250);
     const id = /queued as (\S+)/.exec(result.response)![1];
     const m = await waitFor(async () => {

@@ -4,7 +4,7 @@
 import { simpleParser } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
-import { fetchRaw, seedClient, tokenFor, type SeededClient } from './support/fixtures';
+import { decidedMessage, fetchRaw, seedClient, tokenFor, type SeededClient } from './support/fixtures';
 import { Sink } from './support/sink';
 import { sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -73,12 +73,7 @@ describe('hardening (issue 11)', () => {
     expect(result.responseCode).toBe(250);
     return /queued as (\S+)/.exec(result.response)![1];
   };
-  const message = async (id: string) => (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
-  const decided = (id: string) =>
-    waitFor(async () => {
-      const m = await message(id);
-      return m.stage === 'decided' && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
-    }, `message ${id} decided and delivered`, 20_000);
+  const decided = (id: string) => decidedMessage(t, id);
   /** The letter a contact got about the message that carried this marker in its Message-ID. */
   const letterTo = (address: string, deliveryId: string) =>
     waitFor(async () => sink.to(address).find((m) => m.raw.toString('latin1').includes(deliveryId)), `letter ${deliveryId} to ${address}`, 20_000);

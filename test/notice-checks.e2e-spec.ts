@@ -4,7 +4,8 @@
 import { simpleParser } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { SmtpReceiver } from '../src/mail/intake/receive';
-import { seedClient } from './support/fixtures';
+import { decidedMessage, seedClient } from './support/fixtures';
+import { registrarMail } from './support/mail';
 import { RdapServer } from './support/rdap-server';
 import { Sink } from './support/sink';
 import { sendRaw, waitFor } from './support/smtp';
@@ -12,20 +13,7 @@ import { startTestApp, type TestApp } from './support/test-app';
 
 const CONTACT = 'linda@pence-mail.test';
 
-function notice(from: string, subject: string, body: string): string {
-  return [
-    `From: ${from}`,
-    'To: domains@notify.artsites.test',
-    `Subject: ${subject}`,
-    'Date: Tue, 01 Dec 2026 09:12:00 +0000',
-    `Message-ID: <${Math.random().toString(36).slice(2)}@registrar.test>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    body,
-    '',
-  ].join('\r\n');
-}
+const notice = (from: string, subject: string, body: string) => registrarMail({ from, subject, body });
 
 describe('notices checked against the registry (issue 13)', () => {
   const sink = new Sink();
@@ -38,11 +26,7 @@ describe('notices checked against the registry (issue 13)', () => {
     expect(result.responseCode).toBe(250);
     return /queued as (\S+)/.exec(result.response)![1];
   };
-  const decided = (id: string) =>
-    waitFor(async () => {
-      const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
-      return m.stage === 'decided' && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
-    }, `message ${id}`, 20_000);
+  const decided = (id: string) => decidedMessage(t, id);
   const letterFor = async (m: { deliveries: { id: string }[] }) => {
     const sunk = await waitFor(async () => sink.to(CONTACT).find((s) => s.raw.toString('latin1').includes(m.deliveries[0].id)), 'the copy', 20_000);
     return simpleParser(sunk.raw);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SmtpReceiver } from '../src/mail/intake/receive';
 import { SUSPICIOUS_SUBJECT_PREFIX } from '../src/mail/notices/forward';
-import { seedClient } from './support/fixtures';
+import { decidedMessage, seedClient } from './support/fixtures';
 import { Sink } from './support/sink';
 import { sendRaw, waitFor } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -24,11 +24,7 @@ describe('registrar mail: kind evidence and scams (issue 12)', () => {
     expect(result.responseCode).toBe(250);
     return /queued as (\S+)/.exec(result.response)![1];
   };
-  const decided = (id: string) =>
-    waitFor(async () => {
-      const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
-      return m.stage === 'decided' && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
-    }, `message ${id}`, 20_000);
+  const decided = (id: string) => decidedMessage(t, id);
 
   beforeAll(async () => {
     await sink.start();

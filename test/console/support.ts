@@ -3,6 +3,7 @@
 import request from 'supertest';
 import { SmtpReceiver } from '../../src/mail/intake/receive';
 import { seedClient, tokenFor, type SeededClient } from '../support/fixtures';
+import { registrarMail as mail } from '../support/mail';
 import { sendRaw, waitFor } from '../support/smtp';
 import type { TestApp } from '../support/test-app';
 
@@ -22,20 +23,8 @@ export interface Portfolio {
   omarMessageId: string;
 }
 
-export function registrarMail(subject: string, body: string, id = `${Math.random().toString(36).slice(2)}@registrar.test`): string {
-  return [
-    'From: Registrar <noreply@registrar.test>',
-    `To: ${SHARED}`,
-    `Subject: ${subject}`,
-    'Date: Tue, 24 Nov 2026 09:12:00 +0000',
-    `Message-ID: <${id}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    body,
-    '',
-  ].join('\r\n');
-}
+export const registrarMail = (subject: string, body: string, id = `${Math.random().toString(36).slice(2)}@registrar.test`): string =>
+  mail({ from: 'Registrar <noreply@registrar.test>', to: SHARED, subject, body, messageId: id });
 
 async function deliver(t: TestApp, raw: string): Promise<string> {
   const port = t.app.get(SmtpReceiver).address()!.port;

@@ -1,4 +1,5 @@
 // Records for end-to-end tests, created through the API like staff would.
+import { waitFor } from './smtp';
 import type { TestApp } from './test-app';
 
 export interface ClientSeed {
@@ -49,4 +50,15 @@ export async function fetchRaw(t: TestApp, id: string): Promise<{ status: number
       r.on('end', () => cb(null, Buffer.concat(chunks)));
     });
   return { status: res.status, headers: res.headers, body: res.body as Buffer };
+}
+
+/**
+ * GET /api/messages/:id as staff once the message is decided and none of its deliveries is still
+ * queued (the shape the API answers, untyped as supertest gives it).
+ */
+export async function decidedMessage(t: TestApp, id: string, timeoutMs = 20_000): Promise<any> {
+  return waitFor(async () => {
+    const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
+    return m.stage === 'decided' && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
+  }, `message ${id} decided and its deliveries sent`, timeoutMs);
 }

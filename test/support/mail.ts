@@ -2,7 +2,10 @@
 // notice arrives, with room for extra header lines before or after the usual ones.
 
 export interface RegistrarMailParts {
-  to: string;
+  /** The From header; Gandi's notices address without it. */
+  from?: string;
+  /** The To header; the shared mailbox without it. */
+  to?: string;
   subject: string;
   body: string;
   /** Without it, a fresh random one (so two sends are not duplicates of each other). */
@@ -16,11 +19,11 @@ export interface RegistrarMailParts {
 export function registrarMail(p: RegistrarMailParts): string {
   return [
     ...(p.leading ?? []),
-    'From: Gandi <noreply@gandi.net>',
-    `To: ${p.to}`,
+    `From: ${p.from ?? 'Gandi <noreply@gandi.net>'}`,
+    `To: ${p.to ?? 'domains@notify.artsites.test'}`,
     `Subject: ${p.subject}`,
     'Date: Tue, 24 Nov 2026 09:12:00 +0000',
-    `Message-ID: <${p.messageId ?? `${Math.random().toString(36).slice(2)}@gandi.net`}>`,
+    `Message-ID: <${p.messageId ?? `${Math.random().toString(36).slice(2)}@${/@([^>\s]+)>?\s*$/.exec(p.from ?? '')?.[1] ?? 'gandi.net'}`}>`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     ...(p.trailing ?? []),
