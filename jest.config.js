@@ -24,4 +24,10 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
+  // How long a worker may take to exit once jest is done with it, before jest kills it and warns
+  // "failed to exit gracefully ... tests leaking". Nothing leaks: at the end of a run each worker's
+  // event loop is empty and its 'exit' event fires within a millisecond, but the process itself
+  // (a few hundred MB of heap to tear down) can take longer than jest's default 500 ms to go on a
+  // busy two-core machine. A handle really left open still gets the warning, 5 s later.
+  workerGracefulExitTimeout: 5000,
 };
