@@ -15,6 +15,7 @@ export class Sink {
   /** Refuse this recipient with this code, every time. */
   readonly refuse = new Map<string, number>();
   private server: SMTPServer | undefined;
+  private isDown = false;
   port = 0;
 
   async start(port = 0): Promise<this> {
@@ -24,6 +25,8 @@ export class Sink {
       hideSTARTTLS: true,
       disableReverseLookup: true,
       logger: false,
+      // A relay that is down (down()): 421 at once, then the connection closes (RFC 5321 §3.8).
+      onConnect: (_session, cb) => cb(this.isDown ? Object.assign(new Error('Relay down, try again later'), { responseCode: 421 }) : undefined),
       onRcptTo: (address, _session, cb) => {
         const code = this.refuse.get(address.address.toLowerCase());
         if (code) return cb(Object.assign(new Error(code >= 500 ? 'No such user here' : 'Try again later'), { responseCode: code }));
@@ -69,23 +72,23 @@ export class Sink {
   }
 
   /**
-   * The relay goes down: open connections are cut, and every new one is closed before a greeting
-   * (a temporary failure to the sender), until `up()`. The port stays bound: closing it and
-   * listening on it again later would race every other socket on the machine for that port
-   * (EADDRINUSE when another test or a client connection took it meanwhile).
+   * The relay goes down: open connections are cut, and every new one is refused with a 421
+   * greeting (a temporary failure to the sender, at once like a refused connection), until `up()`.
+   * The port stays bound: closing it and listening on it again later would race every other
+   * socket on the machine for that port (EADDRINUSE when another test or a client connection took
+   * it meanwhile). Not a silently dropped connection: nodemailer's pool re-queues a message whose
+   * connection closed before a reply, which would stretch each failed attempt over seconds.
    */
   down(): void {
     const server = this.server;
     if (!server) throw new Error('the sink is not running');
-    server.server.maxConnections = 0;
+    this.isDown = true;
     this.cutConnections(server);
   }
 
   /** The relay is back on the same port. */
   up(): void {
-    const server = this.server;
-    if (!server) throw new Error('the sink is not running');
-    server.server.maxConnections = Infinity;
+    this.isDown = false;
   }
 
   private cutConnections(server: SMTPServer): void {
