@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     await runMigrations(url(db));
     const pg = new Client({ connectionString: url(db) });
     await pg.connect();
-    const corpus = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as { mailDomain: string; messages: { file: string; envelope: { to: string[] } }[] };
+    const corpus = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as {
+      mailDomain: string;
+      messages: { file: string; envelope: { to: string[] } }[];
+    };
     const parsed = await Promise.all(corpus.messages.map(async (m) => ({ m, mail: await simpleParser(readFileSync(join(CORPUS, m.file))) })));
     const [{ id: clientId }] = (await pg.query(`INSERT INTO client (name) VALUES ('bench') RETURNING id`)).rows;
     const results: string[] = [];

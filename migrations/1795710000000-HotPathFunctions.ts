@@ -164,7 +164,9 @@ export class HotPathFunctions1795710000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer)`);
+    await queryRunner.query(
+      `DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer)`,
+    );
     await queryRunner.query(`DROP FUNCTION aster_queue_deliveries(uuid, uuid, text, text[], text)`);
     await queryRunner.query(`DROP FUNCTION aster_store_message(text, text[], text, text, text, bytea, text)`);
     await queryRunner.query(`DROP FUNCTION aster_enqueue_slot(text, text, integer)`);

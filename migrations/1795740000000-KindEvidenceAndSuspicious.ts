@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Issue 12: what decided a message's kind, how sure the reading is, and whether the message is a
@@ -7,17 +7,19 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * aster_record_decision, which takes the four values too.
  */
 export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterface {
-    name = 'KindEvidenceAndSuspicious1795740000000'
+  name = 'KindEvidenceAndSuspicious1795740000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindConfidence" real`);
-        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindEvidence" text array`);
-        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "suspicious" jsonb`);
-        await queryRunner.query(`ALTER TABLE "inbound_message" ADD "checks" jsonb`);
-        // GET /api/messages?suspicious=true: the few suspicious messages, newest first.
-        await queryRunner.query(`CREATE INDEX "IDX_inbound_message_suspicious" ON "inbound_message" ("receivedAt", "id") WHERE "suspicious" IS NOT NULL`);
-        await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer)`);
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindConfidence" real`);
+    await queryRunner.query(`ALTER TABLE "inbound_message" ADD "kindEvidence" text array`);
+    await queryRunner.query(`ALTER TABLE "inbound_message" ADD "suspicious" jsonb`);
+    await queryRunner.query(`ALTER TABLE "inbound_message" ADD "checks" jsonb`);
+    // GET /api/messages?suspicious=true: the few suspicious messages, newest first.
+    await queryRunner.query(`CREATE INDEX "IDX_inbound_message_suspicious" ON "inbound_message" ("receivedAt", "id") WHERE "suspicious" IS NOT NULL`);
+    await queryRunner.query(
+      `DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer)`,
+    );
+    await queryRunner.query(`
       CREATE FUNCTION aster_record_decision(
         p_id uuid, p_subject text, p_from text, p_kind text, p_decision text, p_reason text, p_hold_reason text,
         p_domains text[], p_client_ids uuid[], p_auth jsonb, p_shares jsonb, p_no_recipient_reason text,
@@ -64,11 +66,13 @@ export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterfac
         END IF;
         RETURN CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END;
       END $$`);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer, real, text[], jsonb, jsonb)`);
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `DROP FUNCTION aster_record_decision(uuid, text, text, text, text, text, text, text[], uuid[], jsonb, jsonb, text, text[], text, text, integer, real, text[], jsonb, jsonb)`,
+    );
+    await queryRunner.query(`
       CREATE FUNCTION aster_record_decision(
         p_id uuid, p_subject text, p_from text, p_kind text, p_decision text, p_reason text, p_hold_reason text,
         p_domains text[], p_client_ids uuid[], p_auth jsonb, p_shares jsonb, p_no_recipient_reason text,
@@ -113,10 +117,10 @@ export class KindEvidenceAndSuspicious1795740000000 implements MigrationInterfac
         END IF;
         RETURN CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END;
       END $$`);
-        await queryRunner.query(`DROP INDEX "public"."IDX_inbound_message_suspicious"`);
-        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "checks"`);
-        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "suspicious"`);
-        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindEvidence"`);
-        await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindConfidence"`);
-    }
+    await queryRunner.query(`DROP INDEX "public"."IDX_inbound_message_suspicious"`);
+    await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "checks"`);
+    await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "suspicious"`);
+    await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindEvidence"`);
+    await queryRunner.query(`ALTER TABLE "inbound_message" DROP COLUMN "kindConfidence"`);
+  }
 }

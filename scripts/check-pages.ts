@@ -20,13 +20,29 @@ async function main(): Promise<void> {
   await t.app.listen(0, '127.0.0.1');
   const base = await t.app.getUrl();
   const A = t.adminAuth;
-  const client = await t.http().post('/api/clients').set('Authorization', A).send({ name: 'Linda Pence Studio', contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }] });
-  await t.http().post('/api/registrars').set('Authorization', A).send({ name: 'Gandi SAS', ianaId: 81, notes: 'Unlock and get the auth code under Domain > Transfer in the Gandi account.' });
+  const client = await t
+    .http()
+    .post('/api/clients')
+    .set('Authorization', A)
+    .send({ name: 'Linda Pence Studio', contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }] });
+  await t
+    .http()
+    .post('/api/registrars')
+    .set('Authorization', A)
+    .send({ name: 'Gandi SAS', ianaId: 81, notes: 'Unlock and get the auth code under Domain > Transfer in the Gandi account.' });
   const domain = await t
     .http()
     .post('/api/domains')
     .set('Authorization', A)
-    .send({ name: 'lindapence.com', clientId: client.body.id, registrar: 'Gandi SAS', registeredAt: '2016-03-03', expiresAt: '2026-12-03', statuses: ['clientTransferProhibited'], nameservers: ['ns1.gandi.net'] });
+    .send({
+      name: 'lindapence.com',
+      clientId: client.body.id,
+      registrar: 'Gandi SAS',
+      registeredAt: '2016-03-03',
+      expiresAt: '2026-12-03',
+      statuses: ['clientTransferProhibited'],
+      nameservers: ['ns1.gandi.net'],
+    });
   const pages = [
     { name: 'guide-index', path: '/guide' },
     ...((await t.http().get('/api/guidance')).body as { slug: string }[]).map((x) => ({ name: `guide-${x.slug}`, path: `/guide/${x.slug}` })),
@@ -34,13 +50,24 @@ async function main(): Promise<void> {
   ];
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   let serious = 0;
   try {
     for (const page of pages) {
-      for (const viewport of [{ width: 1024, height: 800, suffix: '' }, { width: 390, height: 844, suffix: '-phone' }]) {
+      for (const viewport of [
+        { width: 1024, height: 800, suffix: '' },
+        { width: 390, height: 844, suffix: '-phone' },
+      ]) {
         const tab = await browser.newPage({ viewport, bypassCSP: true });
         const res = await tab.goto(base + page.path);
         if (!res?.ok()) throw new Error(`${page.path}: ${res?.status()}`);

@@ -6,7 +6,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KIND_CONFIDENCE_THRESHOLD, normaliseSubject, normaliseText, type NoticeKind } from '../src/mail/intake/classify';
-import { classifyAll, figures, loadCorpus, type CorpusMessage, type Figures, type Outcome, type RegistrarKnowledge } from '../test/fixtures/registrar-mail/corpus';
+import {
+  classifyAll,
+  figures,
+  loadCorpus,
+  type CorpusMessage,
+  type Figures,
+  type Outcome,
+  type RegistrarKnowledge,
+} from '../test/fixtures/registrar-mail/corpus';
 
 const pct = (value: number) => `${(value * 100).toFixed(1)} %`;
 
@@ -18,7 +26,10 @@ function kindTable(f: Figures): string {
 function languageTable(outcomes: Outcome[]): string {
   const languages = [...new Set(outcomes.map((o) => o.message.entry.language))].sort();
   const rows = languages.map((language) => {
-    const f = figures(outcomes.filter((o) => o.message.entry.language === language), KIND_CONFIDENCE_THRESHOLD);
+    const f = figures(
+      outcomes.filter((o) => o.message.entry.language === language),
+      KIND_CONFIDENCE_THRESHOLD,
+    );
     const scam = f.scams ? `${f.scamsFlagged}/${f.scams}` : '–';
     return `| ${language} | ${f.n} | ${pct(f.accuracy)} | ${scam} | ${f.genuineFlagged}/${f.genuine} |`;
   });

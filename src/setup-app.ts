@@ -35,7 +35,7 @@ export function setupApp(app: INestApplication): void {
     new DocumentBuilder()
       .setTitle('Aster')
       .setDescription(
-        'Domain registry, registrar-mail relay and transfer guidance for web hosts that keep their clients\' domain names. ' +
+        "Domain registry, registrar-mail relay and transfer guidance for web hosts that keep their clients' domain names. " +
           'Every endpoint but /api/health needs `Authorization: Bearer <token>`. Errors: `{ statusCode, message, errors? }`.',
       )
       .setVersion('0.1.0')

@@ -4,7 +4,12 @@
 // before anything recurses over it (src/common/request-input.ts).
 import { startTestApp, type TestApp } from './support/test-app';
 
-type Response = { status: number; headers: Record<string, string>; body: { statusCode: number; message: string; errors?: { field: string; message: string }[] }; text: string };
+type Response = {
+  status: number;
+  headers: Record<string, string>;
+  body: { statusCode: number; message: string; errors?: { field: string; message: string }[] };
+  text: string;
+};
 
 /** The Contract's 400 with the field named and the reason said, and nothing of the stack. */
 function expectRefused(res: Response, field: string, reason: RegExp): void {
@@ -32,7 +37,12 @@ describe('API input that PostgreSQL cannot store, or that nests too deep', () =>
 
   beforeAll(async () => {
     t = await startTestApp();
-    const client = await t.http().post('/api/clients').set(admin()).send({ name: 'Linda Pence Art', contacts: [LINDA] }).expect(201);
+    const client = await t
+      .http()
+      .post('/api/clients')
+      .set(admin())
+      .send({ name: 'Linda Pence Art', contacts: [LINDA] })
+      .expect(201);
     clientId = client.body.id;
     const domain = await t.http().post('/api/domains').set(admin()).send({ name: 'lindapence.com', clientId }).expect(201);
     guidanceUrl = new URL(domain.body.guidanceUrl).pathname;
@@ -89,7 +99,13 @@ describe('API input that PostgreSQL cannot store, or that nests too deep', () =>
 
   describe.each([
     ['POST /api/clients', 'post', '/api/clients', () => ({ name: 'a\u0000', contacts: [] }), 'name'],
-    ['POST /api/clients (a contact)', 'post', '/api/clients', () => ({ name: 'Beta', contacts: [{ name: 'Bea\u0000', email: 'bea@beta.test' }] }), 'contacts.0.name'],
+    [
+      'POST /api/clients (a contact)',
+      'post',
+      '/api/clients',
+      () => ({ name: 'Beta', contacts: [{ name: 'Bea\u0000', email: 'bea@beta.test' }] }),
+      'contacts.0.name',
+    ],
     ['PATCH /api/clients/:id', 'patch', () => `/api/clients/${clientId}`, () => ({ notes: 'call\u0000me' }), 'notes'],
     ['POST /api/clients/:id/contacts', 'post', () => `/api/clients/${clientId}/contacts`, () => ({ name: 'Linda', email: 'linda@pence\u0000.test' }), 'email'],
     ['POST /api/registrars', 'post', '/api/registrars', () => ({ name: 'Gandi\u0000' }), 'name'],
@@ -127,7 +143,13 @@ describe('API input that PostgreSQL cannot store, or that nests too deep', () =>
   });
 
   it('takes a properly paired surrogate (an emoji, escaped or not) as the character it is', async () => {
-    const res = await t.http().post('/api/clients').set(admin()).set('Content-Type', 'application/json').send('{"name":"Beta \\ud83c\\udfa8 🎨","contacts":[{"name":"Bea","email":"bea@beta.test"}]}').expect(201);
+    const res = await t
+      .http()
+      .post('/api/clients')
+      .set(admin())
+      .set('Content-Type', 'application/json')
+      .send('{"name":"Beta \\ud83c\\udfa8 🎨","contacts":[{"name":"Bea","email":"bea@beta.test"}]}')
+      .expect(201);
     expect(res.body.name).toBe('Beta 🎨 🎨');
   });
 
@@ -144,14 +166,25 @@ describe('API input that PostgreSQL cannot store, or that nests too deep', () =>
     });
 
     it.each([2, 63])('takes %i levels as far as validation, which refuses a list in the list of contacts', async (depth) => {
-      const res = await t.http().post('/api/clients').set(admin()).set('Content-Type', 'application/json').send(`{"name":"Beta","contacts":${nestedArrays(depth)}}`);
+      const res = await t
+        .http()
+        .post('/api/clients')
+        .set(admin())
+        .set('Content-Type', 'application/json')
+        .send(`{"name":"Beta","contacts":${nestedArrays(depth)}}`);
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([{ field: 'contacts', message: expect.stringMatching(/^contacts must list at least one person/) }]);
     });
 
     it('counts no bracket inside a string, escaped quotes included', async () => {
       const name = `Beta \\" ${'[{'.repeat(80)}`;
-      const res = await t.http().post('/api/registrars').set(admin()).set('Content-Type', 'application/json').send(`{"name":"x","notes":"${name}"}`).expect(201);
+      const res = await t
+        .http()
+        .post('/api/registrars')
+        .set(admin())
+        .set('Content-Type', 'application/json')
+        .send(`{"name":"x","notes":"${name}"}`)
+        .expect(201);
       expect(res.body.notes).toBe(`Beta " ${'[{'.repeat(80)}`);
     });
 

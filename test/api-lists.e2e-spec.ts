@@ -42,10 +42,20 @@ describe('list and lookup endpoints', () => {
     beforeAll(async () => {
       for (let i = 0; i < 15; i++) {
         const registrar = i % 3 === 0 ? 'Gandi' : i % 4 === 0 ? 'OVH' : undefined;
-        await t.http().post('/api/domains').set(admin()).send({ name: `acme-${String(i).padStart(2, '0')}.com`, clientId: acme, registrar }).expect(201);
+        await t
+          .http()
+          .post('/api/domains')
+          .set(admin())
+          .send({ name: `acme-${String(i).padStart(2, '0')}.com`, clientId: acme, registrar })
+          .expect(201);
       }
       for (let i = 0; i < 8; i++) {
-        await t.http().post('/api/domains').set(admin()).send({ name: `bolt-${String(i).padStart(2, '0')}.net`, clientId: bolt }).expect(201);
+        await t
+          .http()
+          .post('/api/domains')
+          .set(admin())
+          .send({ name: `bolt-${String(i).padStart(2, '0')}.net`, clientId: bolt })
+          .expect(201);
       }
       await t.http().post('/api/domains').set(admin()).send({ name: 'bücher-bolt.de', clientId: bolt, registrar: 'gandi' }).expect(201);
       all = (await db.query('SELECT name FROM domain ORDER BY name')).map((r: { name: string }) => r.name);
@@ -76,7 +86,7 @@ describe('list and lookup endpoints', () => {
       expect(exact.body).toEqual({ items: [], total: 24, page: 7, limit: 4 });
     });
 
-    it('counts domains without a registrar too, and only the registrar\'s when filtering by it', async () => {
+    it("counts domains without a registrar too, and only the registrar's when filtering by it", async () => {
       const gandi = all.filter((n) => /^acme-(00|03|06|09|12)\.com$/.test(n) || n === 'xn--bcher-bolt-9db.de');
       const byName = await t.http().get('/api/domains?registrar=GANDI&limit=2').set(admin()).expect(200);
       expect(byName.body.total).toBe(gandi.length);
@@ -104,7 +114,11 @@ describe('list and lookup endpoints', () => {
       const seen: string[] = [];
       let after = '';
       for (;;) {
-        const res = await t.http().get(`/api/domains?limit=7&after=${encodeURIComponent(after)}`).set(admin()).expect(200);
+        const res = await t
+          .http()
+          .get(`/api/domains?limit=7&after=${encodeURIComponent(after)}`)
+          .set(admin())
+          .expect(200);
         expect(res.body).toEqual({ items: expect.any(Array), total: 24, page: 1, limit: 7 });
         if (res.body.items.length === 0) break;
         seen.push(...names(res.body));
@@ -118,7 +132,11 @@ describe('list and lookup endpoints', () => {
       // Any string is a cursor; a Unicode name is taken in its ASCII form, like everywhere else.
       const mid = await t.http().get('/api/domains?after=bolt-06&limit=3').set(admin()).expect(200);
       expect(names(mid.body)).toEqual(['bolt-06.net', 'bolt-07.net', 'xn--bcher-bolt-9db.de']);
-      const idn = await t.http().get(`/api/domains?after=${encodeURIComponent('Bücher-Bolt.de')}`).set(admin()).expect(200);
+      const idn = await t
+        .http()
+        .get(`/api/domains?after=${encodeURIComponent('Bücher-Bolt.de')}`)
+        .set(admin())
+        .expect(200);
       expect(idn.body).toMatchObject({ items: [], total: 24 });
     });
 
@@ -126,10 +144,14 @@ describe('list and lookup endpoints', () => {
       const res = await t.http().get('/api/domains?after=acme-01.com&page=2').set(admin()).expect(400);
       expect(res.body.errors).toEqual([{ field: 'after', message: expect.stringContaining('either page or after') }]);
       await t.http().get('/api/domains?after=acme-01.com&page=1').set(admin()).expect(200);
-      await t.http().get(`/api/domains?after=${'a'.repeat(254)}`).set(admin()).expect(400);
+      await t
+        .http()
+        .get(`/api/domains?after=${'a'.repeat(254)}`)
+        .set(admin())
+        .expect(400);
     });
 
-    it('scopes deep pages, cursors and totals to a client token\'s own domains', async () => {
+    it("scopes deep pages, cursors and totals to a client token's own domains", async () => {
       const acmeNames = all.filter((n) => n.startsWith('acme-'));
       const deep = await t.http().get('/api/domains?page=3&limit=6').set(as(acmeToken)).expect(200);
       expect(deep.body).toEqual({ items: expect.any(Array), total: 15, page: 3, limit: 6 });
@@ -170,7 +192,10 @@ describe('list and lookup endpoints', () => {
 
   describe('GET /api/messages', () => {
     /** Inserts `n` decided messages, the newest `newest` ago, one a minute older each. */
-    async function addMessages(n: number, opts: { status?: string; clientId?: string; domain?: string; newest?: string; subject?: string } = {}): Promise<void> {
+    async function addMessages(
+      n: number,
+      opts: { status?: string; clientId?: string; domain?: string; newest?: string; subject?: string } = {},
+    ): Promise<void> {
       await db.query(
         `INSERT INTO inbound_message ("receivedAt", "envelopeFrom", "envelopeTo", size, stage, status, subject, domains, "clientIds", decision)
          SELECT now() - $2::interval - g * interval '1 minute', 'noreply@registrar.test', '{domains@notify.artsites.test}', 1000, 'decided', $3,
@@ -196,7 +221,21 @@ describe('list and lookup endpoints', () => {
       const expected: { id: string }[] = await db.query('SELECT id FROM inbound_message ORDER BY "receivedAt" DESC, id DESC LIMIT 50');
       expect(res.body.items.map((m: { id: string }) => m.id)).toEqual(expected.map((e) => e.id));
       expect(Object.keys(res.body.items[0]).sort()).toEqual(
-        ['clientIds', 'domains', 'from', 'holdReason', 'id', 'kind', 'kindConfidence', 'kindEvidence', 'messageId', 'receivedAt', 'status', 'subject', 'suspicious'].sort(),
+        [
+          'clientIds',
+          'domains',
+          'from',
+          'holdReason',
+          'id',
+          'kind',
+          'kindConfidence',
+          'kindEvidence',
+          'messageId',
+          'receivedAt',
+          'status',
+          'subject',
+          'suspicious',
+        ].sort(),
       );
       expect(res.body.items[0]).toMatchObject({ subject: 'Acme 0', clientIds: [acme], domains: ['acme-01.com'], status: 'forwarded' });
       expect(res.body.items[0].receivedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -214,13 +253,25 @@ describe('list and lookup endpoints', () => {
       expect(end.body).toEqual({ items: expect.any(Array), total: TOTAL, page: last, limit: 50 });
       expect(end.body.items).toHaveLength(TOTAL - (last - 1) * 50);
       // A page past the end: no items, the exact total.
-      const past = await t.http().get(`/api/messages?page=${last + 3}&limit=50`).set(admin()).expect(200);
+      const past = await t
+        .http()
+        .get(`/api/messages?page=${last + 3}&limit=50`)
+        .set(admin())
+        .expect(200);
       expect(past.body).toEqual({ items: [], total: TOTAL, page: last + 3, limit: 50 });
       // A full page at the cap, and one past it: the total reaches at least the end of the page.
-      const atCap = await t.http().get(`/api/messages?page=${MESSAGE_COUNT_CAP / 50}&limit=50`).set(admin()).expect(200);
+      const atCap = await t
+        .http()
+        .get(`/api/messages?page=${MESSAGE_COUNT_CAP / 50}&limit=50`)
+        .set(admin())
+        .expect(200);
       expect(atCap.body).toEqual({ items: expect.any(Array), total: MESSAGE_COUNT_CAP, page: MESSAGE_COUNT_CAP / 50, limit: 50, totalCapped: true });
       expect(atCap.body.items).toHaveLength(50);
-      const deep = await t.http().get(`/api/messages?page=${MESSAGE_COUNT_CAP / 10 + 1}&limit=10`).set(admin()).expect(200);
+      const deep = await t
+        .http()
+        .get(`/api/messages?page=${MESSAGE_COUNT_CAP / 10 + 1}&limit=10`)
+        .set(admin())
+        .expect(200);
       expect(deep.body).toEqual({ items: expect.any(Array), total: MESSAGE_COUNT_CAP + 10, page: MESSAGE_COUNT_CAP / 10 + 1, limit: 10, totalCapped: true });
       expect(deep.body.items.map((m: { subject: string }) => m.subject)).toEqual([...Array(10)].map((_, i) => `Bulk ${MESSAGE_COUNT_CAP - 35 + i}`));
     });
@@ -330,7 +381,13 @@ describe('list and lookup endpoints', () => {
 
     it('answers a message without deliveries with an empty list', async () => {
       const res = await t.http().get(`/api/messages/${plain}`).set(admin()).expect(200);
-      expect(res.body).toMatchObject({ id: plain, deliveries: [], envelope: { from: '', to: ['domains@notify.artsites.test'] }, stage: 'decided', status: 'held' });
+      expect(res.body).toMatchObject({
+        id: plain,
+        deliveries: [],
+        envelope: { from: '', to: ['domains@notify.artsites.test'] },
+        stage: 'decided',
+        status: 'held',
+      });
     });
 
     it('hides from a client token what is not about its client alone (404, as for none)', async () => {

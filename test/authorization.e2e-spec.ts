@@ -68,7 +68,11 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const linda = await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }], domains: ['lindapence.com'] });
+    const linda = await seedClient(t, {
+      name: 'Linda Pence Studio',
+      contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }],
+      domains: ['lindapence.com'],
+    });
     const omar = await seedClient(t, { name: 'Omar Haddad Ceramics', contacts: [{ name: 'Omar', email: 'omar@haddad.test' }], domains: ['omarhaddad.eu'] });
     const registrar = await t.http().post('/api/registrars').set('Authorization', t.adminAuth).send({ name: 'Gandi', ianaId: 81 }).expect(201);
     const db = t.app.get(DataSource);
@@ -94,9 +98,7 @@ describe('authorization matrix', () => {
   });
   afterAll(() => t.close());
 
-  const cases = ROWS.flatMap((row) => [
-    ...(['admin', 'staff', 'own', 'other'] as Who[]).map((who) => [row.name, who, row] as const),
-  ]);
+  const cases = ROWS.flatMap((row) => [...(['admin', 'staff', 'own', 'other'] as Who[]).map((who) => [row.name, who, row] as const)]);
 
   it.each(cases)('%s as %s', async (_name, who, row) => {
     const side = who === 'own' ? 'own' : 'other';

@@ -141,18 +141,21 @@ describe('bounces cannot be forged', () => {
     const address = letter.from;
     const forged = [
       // Plain text, quoting the letter's Message-ID and all.
-      ['plain text "your mail bounced"', [
-        'From: postmaster@pence-mail.test',
-        `To: ${address}`,
-        `Subject: Your mail bounced. ${LURE}`,
-        'Content-Type: text/plain',
-        '',
-        `Your message <${delivery.id}@${MAIL_DOMAIN}> could not be delivered.`,
-        'Action: failed',
-        'Status: 5.1.1',
-        LURE,
-        '',
-      ].join('\r\n')],
+      [
+        'plain text "your mail bounced"',
+        [
+          'From: postmaster@pence-mail.test',
+          `To: ${address}`,
+          `Subject: Your mail bounced. ${LURE}`,
+          'Content-Type: text/plain',
+          '',
+          `Your message <${delivery.id}@${MAIL_DOMAIN}> could not be delivered.`,
+          'Action: failed',
+          'Status: 5.1.1',
+          LURE,
+          '',
+        ].join('\r\n'),
+      ],
       ['a DSN that does not return the letter', dsn(address)],
       ['a DSN returning a letter to someone else', dsn(address, { returned: `Message-ID: <00000000-0000-4000-8000-000000000000@${MAIL_DOMAIN}>` })],
       // Genuine in form, but it reports a delay, not a failure.
@@ -187,14 +190,18 @@ describe('bounces cannot be forged', () => {
     failedDelivery = delivery.id;
   });
 
-  it('tells staff about the held bounces and the failed delivery without a word of the bounces\' text', async () => {
+  it("tells staff about the held bounces and the failed delivery without a word of the bounces' text", async () => {
     await t.app.get(DeliveryWorker).queueStaffAlert();
     // Alerts are batched: read every alert sent so far until the held bounces and the failure are in them.
-    const alerts = await waitFor(async () => {
-      const all = await Promise.all(sink.to(STAFF).map((l) => simpleParser(l.raw)));
-      const text = all.map((a) => a.text ?? '').join('\n');
-      return heldIds.every((id) => text.includes(id)) && text.includes('bounced: 5.1.1 (Action: failed)') ? all : undefined;
-    }, 'a staff alert naming the held bounces and the failed delivery', 20_000);
+    const alerts = await waitFor(
+      async () => {
+        const all = await Promise.all(sink.to(STAFF).map((l) => simpleParser(l.raw)));
+        const text = all.map((a) => a.text ?? '').join('\n');
+        return heldIds.every((id) => text.includes(id)) && text.includes('bounced: 5.1.1 (Action: failed)') ? all : undefined;
+      },
+      'a staff alert naming the held bounces and the failed delivery',
+      20_000,
+    );
     expect(failedDelivery).toBeDefined();
     for (const alert of alerts) {
       expect(alert.text ?? '').not.toMatch(LURE_PATTERN);

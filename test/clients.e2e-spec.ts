@@ -88,7 +88,11 @@ describe('clients and contacts', () => {
       ['contacts left out', { name: 'Nobody Ltd' }, 'contacts'],
       ['a bad e-mail address', { name: 'Bad Mail Ltd', contacts: [{ name: 'Ann', email: 'ann at x.test' }] }, 'contacts.0.email'],
       ['a contact without a name', { name: 'Nameless Ltd', contacts: [{ email: 'ann@x.test' }] }, 'contacts.0.name'],
-      ['a non-boolean receivesNotices', { name: 'Flag Ltd', contacts: [{ name: 'Ann', email: 'ann@x.test', receivesNotices: 'yes' }] }, 'contacts.0.receivesNotices'],
+      [
+        'a non-boolean receivesNotices',
+        { name: 'Flag Ltd', contacts: [{ name: 'Ann', email: 'ann@x.test', receivesNotices: 'yes' }] },
+        'contacts.0.receivesNotices',
+      ],
       ['an unknown property', { name: 'Extra Ltd', colour: 'blue', contacts: [{ name: 'Ann', email: 'ann@x.test' }] }, 'colour'],
       ['an unknown contact property', { name: 'Extra Ltd', contacts: [{ name: 'Ann', email: 'ann@x.test', phone: '1' }] }, 'contacts.0.phone'],
     ])('refuses %s with 400 naming the field', async (_, body, field) => {
@@ -106,7 +110,13 @@ describe('clients and contacts', () => {
         .http()
         .post('/api/clients')
         .set('Authorization', staff)
-        .send({ name: 'Twice Ltd', contacts: [{ name: 'Ann', email: 'ann@twice.test' }, { name: 'Ann again', email: 'ANN@twice.test' }] })
+        .send({
+          name: 'Twice Ltd',
+          contacts: [
+            { name: 'Ann', email: 'ann@twice.test' },
+            { name: 'Ann again', email: 'ANN@twice.test' },
+          ],
+        })
         .expect(409);
       expect(res.body).toEqual({ statusCode: 409, message: expect.stringContaining('contacts.1.email') });
     });
@@ -176,7 +186,7 @@ describe('clients and contacts', () => {
   });
 
   describe('GET /api/clients/:id', () => {
-    it('lists the client\'s domain names', async () => {
+    it("lists the client's domain names", async () => {
       const c = await createClient({ name: 'Bücher Haus', contacts: [{ name: 'Jo', email: 'jo@buecher.test' }] });
       await db.query('INSERT INTO domain (name, "unicodeName", "clientId") VALUES ($1, $2, $3)', ['xn--bcher-kva.de', 'bücher.de', c.id]);
       const res = await t.http().get(`/api/clients/${c.id}`).set('Authorization', staff).expect(200);
@@ -262,7 +272,12 @@ describe('clients and contacts', () => {
     });
 
     it('refuses an address the client already has, whatever its case (409)', async () => {
-      const res = await t.http().post(`/api/clients/${client.id}/contacts`).set('Authorization', staff).send({ name: 'Ida 2', email: 'IDA@Ivy-Inn.test' }).expect(409);
+      const res = await t
+        .http()
+        .post(`/api/clients/${client.id}/contacts`)
+        .set('Authorization', staff)
+        .send({ name: 'Ida 2', email: 'IDA@Ivy-Inn.test' })
+        .expect(409);
       expect(res.body.message).toContain('ida@ivy-inn.test');
     });
 
@@ -297,8 +312,13 @@ describe('clients and contacts', () => {
       expect(read.body.contacts).toEqual([{ id, name: 'Ida Ivy', email: 'Ida.Ivy@ivy-inn.test', receivesNotices: false }]);
     });
 
-    it('lets a contact change the case of its own address, but not take another\'s (409)', async () => {
-      const ian = await t.http().post(`/api/clients/${client.id}/contacts`).set('Authorization', staff).send({ name: 'Ian', email: 'ian@ivy-inn.test' }).expect(201);
+    it("lets a contact change the case of its own address, but not take another's (409)", async () => {
+      const ian = await t
+        .http()
+        .post(`/api/clients/${client.id}/contacts`)
+        .set('Authorization', staff)
+        .send({ name: 'Ian', email: 'ian@ivy-inn.test' })
+        .expect(201);
       await t.http().patch(`/api/contacts/${ian.body.id}`).set('Authorization', staff).send({ email: 'IAN@ivy-inn.test' }).expect(200);
       const res = await t.http().patch(`/api/contacts/${ian.body.id}`).set('Authorization', staff).send({ email: 'ida@IVY-INN.test' }).expect(409);
       expect(res.body.message).toContain('already has a contact');
@@ -321,7 +341,12 @@ describe('clients and contacts', () => {
     });
 
     it('deletes a contact (204)', async () => {
-      const ian = await t.http().post(`/api/clients/${client.id}/contacts`).set('Authorization', staff).send({ name: 'Ian', email: 'ian@ivy-inn.test' }).expect(201);
+      const ian = await t
+        .http()
+        .post(`/api/clients/${client.id}/contacts`)
+        .set('Authorization', staff)
+        .send({ name: 'Ian', email: 'ian@ivy-inn.test' })
+        .expect(201);
       await t.http().delete(`/api/contacts/${ian.body.id}`).set('Authorization', staff).expect(204);
       const read = await t.http().get(`/api/clients/${client.id}`).set('Authorization', staff).expect(200);
       expect(read.body.contacts.map((c: ContactBody) => c.email)).toEqual(['ida@ivy-inn.test']);
@@ -362,7 +387,12 @@ describe('clients and contacts', () => {
     it('records creating, changing and deleting clients and contacts, with before and after', async () => {
       const c = await createClient({ name: 'Juniper Jazz', contacts: [{ name: 'Jules', email: 'jules@juniper.test' }] });
       await t.http().patch(`/api/clients/${c.id}`).set('Authorization', staff).send({ name: 'Juniper Jazz Trio' }).expect(200);
-      const added = await t.http().post(`/api/clients/${c.id}/contacts`).set('Authorization', staff).send({ name: 'Jan', email: 'jan@juniper.test' }).expect(201);
+      const added = await t
+        .http()
+        .post(`/api/clients/${c.id}/contacts`)
+        .set('Authorization', staff)
+        .send({ name: 'Jan', email: 'jan@juniper.test' })
+        .expect(201);
       await t.http().patch(`/api/contacts/${added.body.id}`).set('Authorization', staff).send({ name: 'Janet' }).expect(200);
       await t.http().delete(`/api/contacts/${added.body.id}`).set('Authorization', staff).expect(204);
       await t.http().delete(`/api/clients/${c.id}`).set('Authorization', staff).expect(204);
@@ -370,7 +400,11 @@ describe('clients and contacts', () => {
       const clients = await t.http().get('/api/audit').query({ entityType: 'client', entityId: c.id }).set('Authorization', t.adminAuth).expect(200);
       expect(clients.body.items.map((e: { action: string }) => e.action)).toEqual(['delete', 'update', 'create']);
       const [del, upd, cre] = clients.body.items;
-      expect(cre).toMatchObject({ actor: 'staff test token (staff)', before: null, after: { id: c.id, name: 'Juniper Jazz', contacts: [{ email: 'jules@juniper.test' }] } });
+      expect(cre).toMatchObject({
+        actor: 'staff test token (staff)',
+        before: null,
+        after: { id: c.id, name: 'Juniper Jazz', contacts: [{ email: 'jules@juniper.test' }] },
+      });
       expect(upd).toMatchObject({ before: { name: 'Juniper Jazz' }, after: { name: 'Juniper Jazz Trio' } });
       expect(del).toMatchObject({ before: { name: 'Juniper Jazz Trio', contacts: [{ email: 'jules@juniper.test' }] }, after: null });
 
@@ -405,7 +439,11 @@ describe('clients and contacts', () => {
     it('needs a token (401), and a known one', async () => {
       const none = await t.http().get('/api/clients').expect(401);
       expect(none.body).toEqual({ statusCode: 401, message: expect.any(String) });
-      await t.http().post('/api/clients').send({ name: 'X', contacts: [{ name: 'X', email: 'x@x.test' }] }).expect(401);
+      await t
+        .http()
+        .post('/api/clients')
+        .send({ name: 'X', contacts: [{ name: 'X', email: 'x@x.test' }] })
+        .expect(401);
       await t.http().get(`/api/clients/${mine.id}`).set('Authorization', 'Bearer aster_not-a-real-token').expect(401);
       await t.http().delete(`/api/contacts/${mine.contacts[0].id}`).set('Authorization', 'Bearer nope').expect(401);
     });
@@ -422,7 +460,12 @@ describe('clients and contacts', () => {
 
     it('refuses every change from a client token (403), even to its own client', async () => {
       const contact = mine.contacts[0].id;
-      await t.http().post('/api/clients').set('Authorization', clientAuth).send({ name: 'X', contacts: [{ name: 'X', email: 'x@x.test' }] }).expect(403);
+      await t
+        .http()
+        .post('/api/clients')
+        .set('Authorization', clientAuth)
+        .send({ name: 'X', contacts: [{ name: 'X', email: 'x@x.test' }] })
+        .expect(403);
       await t.http().patch(`/api/clients/${mine.id}`).set('Authorization', clientAuth).send({ name: 'Mine now' }).expect(403);
       await t.http().delete(`/api/clients/${mine.id}`).set('Authorization', clientAuth).expect(403);
       await t.http().post(`/api/clients/${mine.id}/contacts`).set('Authorization', clientAuth).send({ name: 'Y', email: 'y@larch.test' }).expect(403);

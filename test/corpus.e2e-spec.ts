@@ -9,7 +9,15 @@ import { startTestApp, type TestApp } from './support/test-app';
 
 interface Outcome {
   message: CorpusMessage;
-  stored: { status: string; holdReason: string | null; kind: string; decision: string; domains: string[]; clientIds: string[]; deliveries: { email: string; form: string }[] };
+  stored: {
+    status: string;
+    holdReason: string | null;
+    kind: string;
+    decision: string;
+    domains: string[];
+    clientIds: string[];
+    deliveries: { email: string; form: string }[];
+  };
 }
 
 describe('registrar-mail corpus', () => {
@@ -78,7 +86,8 @@ describe('registrar-mail corpus', () => {
   it('queues one delivery per notice-receiving contact of each client concerned, in the right form', () => {
     for (const o of outcomes) {
       const e = o.message.expected;
-      const contacts = e.decision === 'held' ? [] : e.clients.flatMap((k) => corpus.portfolio.find((p) => p.key === k)!.contacts.filter((c) => c.receivesNotices !== false));
+      const contacts =
+        e.decision === 'held' ? [] : e.clients.flatMap((k) => corpus.portfolio.find((p) => p.key === k)!.contacts.filter((c) => c.receivesNotices !== false));
       expect({ file: o.message.file, emails: o.stored.deliveries.map((d) => d.email).sort() }).toEqual({
         file: o.message.file,
         emails: contacts.map((c) => c.email.toLowerCase()).sort(),

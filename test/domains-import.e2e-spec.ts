@@ -51,18 +51,19 @@ describe('domains CSV import and export', () => {
   });
 
   describe('mixed rows', () => {
-    const csv = () => [
-      HEADER,
-      `lindapence.com,${linda},Gandi,2019-03-01,2027-03-01,clientTransferProhibited clientDeleteProhibited`,
-      'www.pence-gallery.com,Linda Pence Art,,,,',
-      'bücher.de,BÜCHERSTUBE MÜLLER,inwx,,2026-11-30T00:00:00Z,OK;clientHold|clientRenewProhibited',
-      'orphan-domain.com,Nobody Ltd,,,,',
-      'bad-date.com,Linda Pence Art,,2026-02-30,,',
-      'twin-art.com,TWIN STUDIO,,,,',
-      'frozen-art.com,Linda Pence Art,,,,frozen',
-      '"quoted-art.com","Linda Pence Art","Gandi, Inc.",,,',
-      'not a domain,Linda Pence Art,,,,',
-    ].join('\r\n');
+    const csv = () =>
+      [
+        HEADER,
+        `lindapence.com,${linda},Gandi,2019-03-01,2027-03-01,clientTransferProhibited clientDeleteProhibited`,
+        'www.pence-gallery.com,Linda Pence Art,,,,',
+        'bücher.de,BÜCHERSTUBE MÜLLER,inwx,,2026-11-30T00:00:00Z,OK;clientHold|clientRenewProhibited',
+        'orphan-domain.com,Nobody Ltd,,,,',
+        'bad-date.com,Linda Pence Art,,2026-02-30,,',
+        'twin-art.com,TWIN STUDIO,,,,',
+        'frozen-art.com,Linda Pence Art,,,,frozen',
+        '"quoted-art.com","Linda Pence Art","Gandi, Inc.",,,',
+        'not a domain,Linda Pence Art,,,,',
+      ].join('\r\n');
 
     it('creates the good rows and reports each bad one by its row number', async () => {
       const res = await importCsv(csv()).expect(200);
@@ -113,7 +114,15 @@ describe('domains CSV import and export', () => {
       const real = await importCsv(csv(), '?dryRun=true').expect(200);
       expect(real.body).toMatchObject({ dryRun: true, atomic: false, rolledBack: false, created: 3, updated: 0, errors: 6 });
       expect(real.body.rows.map((r: { result: string }) => r.result)).toEqual([
-        'created', 'error', 'created', 'error', 'error', 'error', 'error', 'created', 'error',
+        'created',
+        'error',
+        'created',
+        'error',
+        'error',
+        'error',
+        'error',
+        'created',
+        'error',
       ]);
       expect(real.body.message).toMatch(/nothing was written/i);
       expect(await domainNames()).toEqual([]);
@@ -143,7 +152,15 @@ describe('domains CSV import and export', () => {
       .http()
       .post('/api/domains')
       .set(admin())
-      .send({ name: 'lindapence.com', clientId: linda, registrar: 'Gandi', registeredAt: '2019-03-01', expiresAt: '2026-03-01', statuses: ['ok'], notes: 'keep me' })
+      .send({
+        name: 'lindapence.com',
+        clientId: linda,
+        registrar: 'Gandi',
+        registeredAt: '2019-03-01',
+        expiresAt: '2026-03-01',
+        statuses: ['ok'],
+        notes: 'keep me',
+      })
       .expect(201);
     const before = await t.http().get('/api/domains/lindapence.com').set(admin()).expect(200);
 
@@ -214,7 +231,12 @@ describe('domains CSV import and export', () => {
     const ids = [];
     for (const name of clients) ids.push(await addClient(name));
     for (const [i, id] of ids.entries()) {
-      await t.http().post('/api/domains').set(admin()).send({ name: `formula-${i}.com`, clientId: id, registrar: registrars[i % registrars.length] }).expect(201);
+      await t
+        .http()
+        .post('/api/domains')
+        .set(admin())
+        .send({ name: `formula-${i}.com`, clientId: id, registrar: registrars[i % registrars.length] })
+        .expect(201);
     }
     const exported = await t.http().get('/api/domains/export.csv').set(admin()).expect(200);
     expect(exported.text.split('\n').slice(1, 6)).toEqual([

@@ -21,7 +21,12 @@ describe('domains API', () => {
   }
 
   async function token(role: 'staff' | 'client', clientId?: string): Promise<string> {
-    const res = await t.http().post('/api/tokens').set(admin()).send({ role, clientId, name: `${role} test token` }).expect(201);
+    const res = await t
+      .http()
+      .post('/api/tokens')
+      .set(admin())
+      .send({ role, clientId, name: `${role} test token` })
+      .expect(201);
     return res.body.token as string;
   }
 
@@ -136,7 +141,11 @@ describe('domains API', () => {
 
     it('answers 404 for a domain nobody tracks', async () => {
       for (const name of ['unknown-domain.com', 'www.lindapence.com', 'not a name']) {
-        const res = await t.http().get(`/api/domains/${encodeURIComponent(name)}`).set(admin()).expect(404);
+        const res = await t
+          .http()
+          .get(`/api/domains/${encodeURIComponent(name)}`)
+          .set(admin())
+          .expect(404);
         expect(res.body).toEqual({ statusCode: 404, message: expect.any(String) });
       }
       await t.http().patch('/api/domains/unknown-domain.com').set(admin()).send({ notes: 'x' }).expect(404);
@@ -206,12 +215,22 @@ describe('domains API', () => {
 
   describe('change and delete', () => {
     it('changes fields, moves the domain to another client, and clears fields with null', async () => {
-      await createDomain({ name: 'moving-studio.com', clientId: linda, registrar: 'Gandi', notes: 'old', expiresAt: '2026-08-01', autoRenew: true }).expect(201);
+      await createDomain({ name: 'moving-studio.com', clientId: linda, registrar: 'Gandi', notes: 'old', expiresAt: '2026-08-01', autoRenew: true }).expect(
+        201,
+      );
       const res = await t
         .http()
         .patch('/api/domains/moving-studio.com')
         .set(admin())
-        .send({ clientId: buch, registrar: null, notes: null, expiresAt: '2027-08-01', statuses: ['pendingtransfer'], state: 'transfer_pending', autoRenew: false })
+        .send({
+          clientId: buch,
+          registrar: null,
+          notes: null,
+          expiresAt: '2027-08-01',
+          statuses: ['pendingtransfer'],
+          state: 'transfer_pending',
+          autoRenew: false,
+        })
         .expect(200);
       expect(res.body).toMatchObject({
         name: 'moving-studio.com',
@@ -252,9 +271,18 @@ describe('domains API', () => {
 
     it('changes and deletes by the Unicode name', async () => {
       await createDomain({ name: 'straße-kunst.de', clientId: buch }).expect(201);
-      const patched = await t.http().patch(`/api/domains/${encodeURIComponent('straße-kunst.de')}`).set(admin()).send({ autoRenew: true }).expect(200);
+      const patched = await t
+        .http()
+        .patch(`/api/domains/${encodeURIComponent('straße-kunst.de')}`)
+        .set(admin())
+        .send({ autoRenew: true })
+        .expect(200);
       expect(patched.body).toMatchObject({ name: 'xn--strae-kunst-y6a.de', unicodeName: 'straße-kunst.de', autoRenew: true });
-      const res = await t.http().delete(`/api/domains/${encodeURIComponent('straße-kunst.de')}`).set(admin()).expect(204);
+      const res = await t
+        .http()
+        .delete(`/api/domains/${encodeURIComponent('straße-kunst.de')}`)
+        .set(admin())
+        .expect(204);
       expect(res.text).toBe('');
       await t.http().get('/api/domains/xn--strae-kunst-y6a.de').set(admin()).expect(404);
     });
@@ -293,7 +321,11 @@ describe('domains API', () => {
     it('searches the ASCII and the Unicode name, any case', async () => {
       const ascii = await t.http().get('/api/domains?q=PENCE.').set(admin()).expect(200);
       expect(names(ascii.body)).toEqual(['lindapence.com', 'lindapence.net', 'lindapence.org']);
-      const unicode = await t.http().get(`/api/domains?q=${encodeURIComponent('BÜCH')}`).set(admin()).expect(200);
+      const unicode = await t
+        .http()
+        .get(`/api/domains?q=${encodeURIComponent('BÜCH')}`)
+        .set(admin())
+        .expect(200);
       expect(names(unicode.body)).toEqual(['xn--bcher-kva.de']);
       const punycode = await t.http().get('/api/domains?q=xn--bcher').set(admin()).expect(200);
       expect(names(punycode.body)).toEqual(['xn--bcher-kva.de']);
@@ -342,7 +374,7 @@ describe('domains API', () => {
       expect(other.body.message.replace('bücher.de', 'X')).toBe(missing.body.message.replace('no-such-domain.com', 'X'));
     });
 
-    it('filters a client token\'s list to its own client', async () => {
+    it("filters a client token's list to its own client", async () => {
       const list = await t.http().get('/api/domains').set(as(lindaToken)).expect(200);
       expect(list.body.total).toBeGreaterThan(0);
       expect(list.body.items.every((d: { clientId: string }) => d.clientId === linda)).toBe(true);
@@ -366,7 +398,12 @@ describe('domains API', () => {
     });
 
     it('answers 401 without a token or with a wrong one', async () => {
-      for (const [method, path] of [['get', '/api/domains'], ['get', '/api/domains/lindapence.com'], ['post', '/api/domains'], ['delete', '/api/domains/lindapence.com']] as const) {
+      for (const [method, path] of [
+        ['get', '/api/domains'],
+        ['get', '/api/domains/lindapence.com'],
+        ['post', '/api/domains'],
+        ['delete', '/api/domains/lindapence.com'],
+      ] as const) {
         const none = await t.http()[method](path).expect(401);
         expect(none.body).toEqual({ statusCode: 401, message: expect.any(String) });
         await t.http()[method](path).set('Authorization', 'Bearer aster_wrong').expect(401);
@@ -405,7 +442,7 @@ describe('domains API', () => {
       expect(await t.app.get(DomainsService).findByAsciiNames([])).toEqual([]);
     });
 
-    it('findVisible takes either form and hides other clients\' domains', async () => {
+    it("findVisible takes either form and hides other clients' domains", async () => {
       const domains = t.app.get(DomainsService);
       expect((await domains.findVisible('Bücher.de', actor('staff'))).name).toBe('xn--bcher-kva.de');
       expect((await domains.findVisible('lindapence.com', actor('client', linda))).registrar?.name).toBe('Gandi');

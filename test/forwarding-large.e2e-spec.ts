@@ -34,7 +34,9 @@ function largeNotice(subject: string, text: string, bytes: number, extraHeaders:
       'Content-Disposition: attachment; filename="portfolio-export.zip"',
       'Content-Transfer-Encoding: base64',
       '',
-      randomBytes(bytes).toString('base64').replace(/.{1,76}/g, '$&\r\n'),
+      randomBytes(bytes)
+        .toString('base64')
+        .replace(/.{1,76}/g, '$&\r\n'),
       '--outer--',
       '',
     ].join('\r\n'),
@@ -52,10 +54,14 @@ describe('forwarding a message of several MB', () => {
     return /queued as (\S+)/.exec(result.response)![1];
   };
   const settled = (id: string) =>
-    waitFor(async () => {
-      const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
-      return m.stage === 'decided' && m.deliveries.length > 0 && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
-    }, `deliveries of ${id}`, 30_000);
+    waitFor(
+      async () => {
+        const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
+        return m.stage === 'decided' && m.deliveries.length > 0 && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
+      },
+      `deliveries of ${id}`,
+      30_000,
+    );
 
   beforeAll(async () => {
     await sink.start();
@@ -80,7 +86,7 @@ describe('forwarding a message of several MB', () => {
     const mail = await simpleParser(letter.raw);
     expect(mail.subject).toBe('[lindapence.com] Portfolio export for lindapence.com');
     expect(mail.text).toContain('Your export of lindapence.com is attached.');
-    expect((mail.inReplyTo ?? '')).toMatch(/^<[0-9a-f]{12}@gandi\.net>$/);
+    expect(mail.inReplyTo ?? '').toMatch(/^<[0-9a-f]{12}@gandi\.net>$/);
     const attached = mail.attachments.find((a) => a.contentType === 'message/rfc822');
     expect(Buffer.compare(attached!.content, raw)).toBe(0);
     // The stored copy, read back through the API, is the same bytes too.
@@ -97,7 +103,7 @@ describe('forwarding a message of several MB', () => {
       const mail = await simpleParser(sink.to(address).at(-1)!.raw);
       expect(mail.attachments.filter((a) => a.contentType === 'message/rfc822')).toHaveLength(0);
       expect(mail.text).toContain('2026');
-      expect((mail.references === undefined ? '' : [mail.references].flat().join(' '))).toContain('@gandi.net');
+      expect(mail.references === undefined ? '' : [mail.references].flat().join(' ')).toContain('@gandi.net');
     }
   });
 });

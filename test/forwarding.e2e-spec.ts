@@ -33,10 +33,14 @@ describe('forwarding notices', () => {
   };
   const message = async (id: string) => (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
   const settled = (id: string, done: (d: { status: string }) => boolean = (d) => d.status !== 'queued') =>
-    waitFor(async () => {
-      const m = await message(id);
-      return m.stage === 'decided' && m.deliveries.length > 0 && m.deliveries.every(done) ? m : undefined;
-    }, `deliveries of ${id}`, 20_000);
+    waitFor(
+      async () => {
+        const m = await message(id);
+        return m.stage === 'decided' && m.deliveries.length > 0 && m.deliveries.every(done) ? m : undefined;
+      },
+      `deliveries of ${id}`,
+      20_000,
+    );
   const received = (address: string, count = 1) =>
     waitFor(async () => (sink.to(address).length >= count ? sink.to(address) : undefined), `${count} letter(s) to ${address}`, 20_000);
 
@@ -61,7 +65,11 @@ describe('forwarding notices', () => {
   });
 
   it('forwards a notice to each notice-receiving contact, explained, with the original attached byte for byte', async () => {
-    const raw = registrarMail('Transfer request for lindapence.com', 'A transfer of lindapence.com to another registrar was requested.\r\nApprove it here: https://www.gandi.net/transfer', 'tr-1@gandi.net');
+    const raw = registrarMail(
+      'Transfer request for lindapence.com',
+      'A transfer of lindapence.com to another registrar was requested.\r\nApprove it here: https://www.gandi.net/transfer',
+      'tr-1@gandi.net',
+    );
     const id = await send(raw);
     const m = await settled(id);
     expect(m.deliveries).toHaveLength(1);
@@ -75,7 +83,7 @@ describe('forwarding notices', () => {
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0].address : '').toBe('linda@pence-mail.test');
     expect(mail.subject).toBe('[lindapence.com] Transfer request for lindapence.com');
     expect(mail.headers.get('auto-submitted')).toBe('auto-forwarded');
-    expect((mail.references === undefined ? '' : [mail.references].flat().join(' '))).toContain('tr-1@gandi.net');
+    expect(mail.references === undefined ? '' : [mail.references].flat().join(' ')).toContain('tr-1@gandi.net');
     expect(mail.replyTo?.value[0].address).toBe(STAFF);
     expect(mail.text).toMatch(/transfer/i);
     expect(mail.text).toContain('https://domains.artsites.test/guide/domain/');
@@ -86,7 +94,9 @@ describe('forwarding notices', () => {
   });
 
   it('sends each client of a multi-client notice a privacy digest naming only its own domains', async () => {
-    const id = await send(registrarMail('Domains expiring soon', 'These domains expire on 2026-12-20:\r\n- lindapence.com\r\n- omarhaddad.eu\r\n- ninaokafor.art\r\n'));
+    const id = await send(
+      registrarMail('Domains expiring soon', 'These domains expire on 2026-12-20:\r\n- lindapence.com\r\n- omarhaddad.eu\r\n- ninaokafor.art\r\n'),
+    );
     const m = await settled(id);
     expect(m.decision).toBe('digest');
     const others: Record<string, string[]> = {
@@ -101,7 +111,7 @@ describe('forwarding notices', () => {
       for (const name of foreign) expect(bytes).not.toContain(name);
       const mail = await simpleParser(digest.raw);
       expect(mail.attachments.filter((a) => a.contentType === 'message/rfc822')).toHaveLength(0);
-      expect((mail.references === undefined ? '' : [mail.references].flat().join(' '))).toContain(m.messageId);
+      expect(mail.references === undefined ? '' : [mail.references].flat().join(' ')).toContain(m.messageId);
     }
   });
 
@@ -243,7 +253,11 @@ describe('without RELAY_URL', () => {
     try {
       await seedClient(t, { name: 'Linda', contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }], domains: ['lindapence.com'] });
       const port = t.app.get(SmtpReceiver).address()!.port;
-      const result = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, registrarMail('Expiry reminder lindapence.com', 'lindapence.com expires soon.'));
+      const result = await sendRaw(
+        port,
+        { from: 'noreply@gandi.net', to: [SHARED] },
+        registrarMail('Expiry reminder lindapence.com', 'lindapence.com expires soon.'),
+      );
       const id = /queued as (\S+)/.exec(result.response)![1];
       const m = await waitFor(async () => {
         const x = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth)).body;

@@ -15,7 +15,14 @@ describe('transfer guidance', () => {
       .http()
       .post('/api/domains')
       .set('Authorization', t.adminAuth)
-      .send({ name: 'lindapence.com', clientId: linda.id, registrar: 'Gandi', registeredAt: '2019-03-01', expiresAt: '2027-03-01', statuses: ['clientTransferProhibited'] })
+      .send({
+        name: 'lindapence.com',
+        clientId: linda.id,
+        registrar: 'Gandi',
+        registeredAt: '2019-03-01',
+        expiresAt: '2027-03-01',
+        statuses: ['clientTransferProhibited'],
+      })
       .expect(201);
     await t
       .http()
@@ -57,7 +64,12 @@ describe('transfer guidance', () => {
     await t.http().patch('/api/domains/lindapence.com').set('Authorization', t.adminAuth).send({ registrantChangeOptOut: true }).expect(200);
     const free = await t.http().get('/api/domains/lindapence.com/transfer-guidance?at=2026-11-25').set('Authorization', t.adminAuth).expect(200);
     expect(free.body.blockers.map((b: { code: string }) => b.code)).not.toContain('lock_after_registrant_change');
-    await t.http().patch('/api/domains/lindapence.com').set('Authorization', t.adminAuth).send({ registrantChangedAt: null, registrantChangeOptOut: false, statuses: ['clientTransferProhibited'] }).expect(200);
+    await t
+      .http()
+      .patch('/api/domains/lindapence.com')
+      .set('Authorization', t.adminAuth)
+      .send({ registrantChangedAt: null, registrantChangeOptOut: false, statuses: ['clientTransferProhibited'] })
+      .expect(200);
   });
 
   // Issue 17: the answers checked against primary sources, through the Contract.
@@ -68,7 +80,12 @@ describe('transfer guidance', () => {
 
     beforeAll(async () => {
       const add = (body: Record<string, unknown>) =>
-        t.http().post('/api/domains').set('Authorization', t.adminAuth).send({ clientId: linda.id, ...body }).expect(201);
+        t
+          .http()
+          .post('/api/domains')
+          .set('Authorization', t.adminAuth)
+          .send({ clientId: linda.id, ...body })
+          .expect(201);
       await add({ name: 'lapsed-linda.com', registeredAt: '2015-02-01', expiresAt: '2026-09-21', statuses: [] });
       await add({ name: 'young-linda.com', registeredAt: '2025-05-01', expiresAt: '2026-05-01' });
       await add({ name: 'linda-atelier.eu', registeredAt: '2015-02-01', expiresAt: '2026-11-01', statuses: ['pendingDelete'] });
@@ -122,7 +139,7 @@ describe('transfer guidance', () => {
     await t.http().get('/api/domains/lindapence.com/transfer-guidance').expect(401);
   });
 
-  it('serves the topics and each domain\'s guidance as pages, the latter behind an unguessable link', async () => {
+  it("serves the topics and each domain's guidance as pages, the latter behind an unguessable link", async () => {
     const index = await t.http().get('/guide').expect(200);
     expect(index.headers['content-type']).toContain('text/html');
     expect(index.text).toContain('<html lang="en">');

@@ -15,7 +15,10 @@ const STAFF = 'staff@artsites.test';
 const LINDA = 'linda@pence-mail.test';
 const HARBOR = 'orders@harborlane-mail.test';
 
-const b64 = (text: string) => Buffer.from(text).toString('base64').replace(/.{1,76}/g, '$&\r\n');
+const b64 = (text: string) =>
+  Buffer.from(text)
+    .toString('base64')
+    .replace(/.{1,76}/g, '$&\r\n');
 
 interface MailParts {
   from?: string;
@@ -57,7 +60,13 @@ function notice(p: MailParts = {}): string {
 }
 
 const csv = (content: string) =>
-  ['Content-Type: text/csv; name="domains.csv"', 'Content-Disposition: attachment; filename="domains.csv"', 'Content-Transfer-Encoding: base64', '', b64(content)].join('\r\n');
+  [
+    'Content-Type: text/csv; name="domains.csv"',
+    'Content-Disposition: attachment; filename="domains.csv"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    b64(content),
+  ].join('\r\n');
 
 describe('hardening (issue 11)', () => {
   const sink = new Sink();
@@ -80,7 +89,14 @@ describe('hardening (issue 11)', () => {
 
   beforeAll(async () => {
     await sink.start();
-    t = await startTestApp({ RELAY_URL: sink.url, STAFF_EMAIL: STAFF, SENDER_VERIFICATION: 'flag', MAX_CLIENTS_PER_UNVERIFIED: '3', DNS_SERVERS: '127.0.0.1:9', DNS_TIMEOUT_MS: '200' });
+    t = await startTestApp({
+      RELAY_URL: sink.url,
+      STAFF_EMAIL: STAFF,
+      SENDER_VERIFICATION: 'flag',
+      MAX_CLIENTS_PER_UNVERIFIED: '3',
+      DNS_SERVERS: '127.0.0.1:9',
+      DNS_TIMEOUT_MS: '200',
+    });
     port = t.app.get(SmtpReceiver).address()!.port;
     db = t.app.get(DataSource);
     linda = await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda Pence', email: LINDA }], domains: ['lindapence.com'] });
@@ -95,13 +111,29 @@ describe('hardening (issue 11)', () => {
     await sink.stop();
   });
 
-  describe('item 1: another client\'s domain is found wherever it hides, and the original stays with staff', () => {
+  describe("item 1: another client's domain is found wherever it hides, and the original stays with staff", () => {
     it.each<[string, MailParts]>([
       ['a CSV attachment', { parts: [csv('domain,expires\r\nlindapence.com,2028-11-24\r\nharborlane.org,2027-01-03\r\n')] }],
       ['an HTML comment', { html: '<p>lindapence.com was renewed.</p><!-- harborlane.org -->' }],
       ['the HTML title', { html: '<html><head><title>harborlane.org</title></head><body><p>lindapence.com</p></body></html>' }],
       ['an alt attribute', { html: '<p>lindapence.com <img src="cid:logo" alt="harborlane.org"></p>' }],
-      ['a nested message/rfc822', { parts: [['Content-Type: message/rfc822', 'Content-Disposition: attachment', '', 'From: registry@nic.test', 'X-Domain: harborlane.org', 'Subject: status', '', 'locked'].join('\r\n')] }],
+      [
+        'a nested message/rfc822',
+        {
+          parts: [
+            [
+              'Content-Type: message/rfc822',
+              'Content-Disposition: attachment',
+              '',
+              'From: registry@nic.test',
+              'X-Domain: harborlane.org',
+              'Subject: status',
+              '',
+              'locked',
+            ].join('\r\n'),
+          ],
+        },
+      ],
       ['an X- header', { headers: ['X-Registrant-Domain: harborlane.org'] }],
     ])('%s: both clients get a digest, Linda cannot read the original', async (_where, parts) => {
       const id = await send(notice(parts));
@@ -124,7 +156,9 @@ describe('hardening (issue 11)', () => {
     });
 
     it('a held message about Linda alone is not hers to read raw until it is forwarded whole', async () => {
-      const id = await send(notice({ subject: 'Renewal', text: 'Your domain lindapence.com was renewed.', headers: ['Auto-Submitted: auto-forwarded', 'X-Aster-Notice: loop'] }));
+      const id = await send(
+        notice({ subject: 'Renewal', text: 'Your domain lindapence.com was renewed.', headers: ['Auto-Submitted: auto-forwarded', 'X-Aster-Notice: loop'] }),
+      );
       const m = await decided(id);
       expect(m.status).toBe('held');
       expect((await t.http().get(`/api/messages/${id}/raw`).set('Authorization', lindaToken)).status).toBe(404);
@@ -132,9 +166,14 @@ describe('hardening (issue 11)', () => {
   });
 
   describe('item 2: a digest carries nothing of another client', () => {
-    it('neither the Message-ID nor the sender when they name another client\'s domain', async () => {
+    it("neither the Message-ID nor the sender when they name another client's domain", async () => {
       const id = await send(
-        notice({ from: 'Hostmaster <hostmaster@harborlane.org>', messageId: 'ticket-4411@mail.harborlane.org', headers: ['In-Reply-To: <x@harborlane.org>', 'References: <x@harborlane.org>'], text: 'lindapence.com and harborlane.org were renewed.' }),
+        notice({
+          from: 'Hostmaster <hostmaster@harborlane.org>',
+          messageId: 'ticket-4411@mail.harborlane.org',
+          headers: ['In-Reply-To: <x@harborlane.org>', 'References: <x@harborlane.org>'],
+          text: 'lindapence.com and harborlane.org were renewed.',
+        }),
         'hostmaster@harborlane.org',
       );
       const m = await decided(id);
@@ -164,7 +203,7 @@ describe('hardening (issue 11)', () => {
       expect(m.status).toBe('forwarded');
     });
 
-    it('decides the rest of a batch when one message\'s write fails, and holds that one for staff', async () => {
+    it("decides the rest of a batch when one message's write fails, and holds that one for staff", async () => {
       // A write PostgreSQL refuses for this one message only, whatever the batch (a trigger of the
       // test's own database): the kind of failure a value it cannot store causes.
       await db.query(`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -200,7 +239,10 @@ describe('hardening (issue 11)', () => {
     });
 
     it('sends digests for an unverified message naming up to the limit', async () => {
-      const id = await send(notice({ from: 'Registry Services <alerts@registry-alerts.test>', text: 'lindapence.com, harborlane.org and olgavolkova.art expire soon.' }), 'alerts@registry-alerts.test');
+      const id = await send(
+        notice({ from: 'Registry Services <alerts@registry-alerts.test>', text: 'lindapence.com, harborlane.org and olgavolkova.art expire soon.' }),
+        'alerts@registry-alerts.test',
+      );
       const m = await decided(id);
       expect(m.decision).toBe('digest');
       expect(m.clientIds).toHaveLength(3);

@@ -21,7 +21,9 @@ describe('health and docs', () => {
   });
 
   it('documents every endpoint with its success answer, and every guarded one with 401', async () => {
-    const doc = (await t.http().get('/docs/json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>> };
+    const doc = (await t.http().get('/docs/json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>;
+    };
     const PUBLIC = ['/api/health', '/api/guidance', '/api/guidance/{slug}', '/metrics'];
     const problems: string[] = [];
     for (const [path, operations] of Object.entries(doc.paths)) {
@@ -33,7 +35,21 @@ describe('health and docs', () => {
     }
     expect(problems).toEqual([]);
     const paths = Object.keys(doc.paths);
-    for (const p of ['/api/clients', '/api/clients/{id}', '/api/contacts/{id}', '/api/domains', '/api/domains/{name}', '/api/domains/import', '/api/domains/export.csv', '/api/domains/{name}/transfer-guidance', '/api/registrars', '/api/messages', '/api/messages/{id}/raw', '/api/messages/{id}/release', '/api/guidance/{slug}']) {
+    for (const p of [
+      '/api/clients',
+      '/api/clients/{id}',
+      '/api/contacts/{id}',
+      '/api/domains',
+      '/api/domains/{name}',
+      '/api/domains/import',
+      '/api/domains/export.csv',
+      '/api/domains/{name}/transfer-guidance',
+      '/api/registrars',
+      '/api/messages',
+      '/api/messages/{id}/raw',
+      '/api/messages/{id}/release',
+      '/api/guidance/{slug}',
+    ]) {
       expect(paths).toContain(p);
     }
   });

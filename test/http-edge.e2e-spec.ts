@@ -91,7 +91,11 @@ describe('HTTP edge: headers, CORS, bodies, errors', () => {
     });
 
     it('lets the guidance pages show as they are: no script, their own <style>, links out with no Referer', async () => {
-      const client = await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }], domains: ['lindapence.com'] });
+      const client = await seedClient(t, {
+        name: 'Linda Pence Studio',
+        contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }],
+        domains: ['lindapence.com'],
+      });
       expect(client.domains).toEqual(['lindapence.com']);
       const domain = await t.http().get('/api/domains/lindapence.com').set('Authorization', t.adminAuth).expect(200);
       for (const path of ['/guide', '/guide/moving-a-domain', new URL(domain.body.guidanceUrl).pathname]) {
@@ -158,7 +162,13 @@ describe('HTTP edge: headers, CORS, bodies, errors', () => {
     });
 
     it('answers malformed JSON with 400 in the Contract form, echoing nothing of it', async () => {
-      const res = await t.http().post('/api/clients').set('Authorization', t.adminAuth).set('Content-Type', 'application/json').send('{"name": "Linda", secret-stuff').expect(400);
+      const res = await t
+        .http()
+        .post('/api/clients')
+        .set('Authorization', t.adminAuth)
+        .set('Content-Type', 'application/json')
+        .send('{"name": "Linda", secret-stuff')
+        .expect(400);
       expectContractError(res.body, res.text, 400);
       expect(res.body.message).toBe('The request body is not valid JSON');
       expect(res.text).not.toContain('secret-stuff');
@@ -277,7 +287,10 @@ describe('HTTP edge: rate limits', () => {
   });
 
   it('counts an IPv6 /64 as one address', async () => {
-    for (let i = 0; i < 10; i++) await from(`2001:db8:1:2::${i + 1}`).get('/api/clients', `Bearer aster_v6-guess-${i}`).expect(401);
+    for (let i = 0; i < 10; i++)
+      await from(`2001:db8:1:2::${i + 1}`)
+        .get('/api/clients', `Bearer aster_v6-guess-${i}`)
+        .expect(401);
     expectTooMany(await from('2001:db8:1:2:ffff::1').get('/api/clients', t.adminAuth), /Too many wrong bearer tokens/);
     await from('2001:db8:1:3::1').get('/api/clients', t.adminAuth).expect(200);
   });

@@ -23,7 +23,19 @@ const encodedWord = (text: string) => `=?UTF-8?B?${Buffer.from(text).toString('b
 
 // Every header a letter may carry (as in src/mail/notices/injection.spec.ts); anything else is injected.
 const ALLOWED_HEADERS = new Set([
-  'auto-submitted', 'x-aster-notice', 'from', 'to', 'reply-to', 'in-reply-to', 'references', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding',
+  'auto-submitted',
+  'x-aster-notice',
+  'from',
+  'to',
+  'reply-to',
+  'in-reply-to',
+  'references',
+  'subject',
+  'message-id',
+  'date',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
 ]);
 
 /** The names of the letter's own header fields (its first header block). */
@@ -63,12 +75,16 @@ describe('injection: hostile names, notes and subjects end to end', () => {
   let guidancePath: string;
 
   const letters = (address: string, predicate: (m: ParsedMail) => boolean, what: string) =>
-    waitFor(async () => {
-      for (const letter of sink.to(address)) {
-        if (predicate(await simpleParser(letter.raw))) return letter;
-      }
-      return undefined;
-    }, what, 20_000);
+    waitFor(
+      async () => {
+        for (const letter of sink.to(address)) {
+          if (predicate(await simpleParser(letter.raw))) return letter;
+        }
+        return undefined;
+      },
+      what,
+      20_000,
+    );
 
   beforeAll(async () => {
     await sink.start();
@@ -164,7 +180,9 @@ describe('injection: hostile names, notes and subjects end to end', () => {
       'Nothing about any domain Aster tracks.',
       '',
     ].join('\r\n');
-    expect((await sendRaw(t.app.get(SmtpReceiver).address()!.port, { from: 'someone@registrar.test', to: [`domains@${MAIL_DOMAIN}`] }, raw)).responseCode).toBe(250);
+    expect((await sendRaw(t.app.get(SmtpReceiver).address()!.port, { from: 'someone@registrar.test', to: [`domains@${MAIL_DOMAIN}`] }, raw)).responseCode).toBe(
+      250,
+    );
     const alert = await letters(STAFF, (m) => (m.text ?? '').includes('X-Injected: held'), 'the staff alert');
     const mail = await expectHarmless(alert, STAFF);
     expect(mail.html).toContain('&lt;script&gt;alert(&quot;held&quot;)&lt;/script&gt;');

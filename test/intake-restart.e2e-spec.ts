@@ -69,12 +69,16 @@ describe('intake jobs survive restarts and run once', () => {
     const second = await startTestApp({}, { database });
     try {
       const db = second.app.get(DataSource);
-      const counts = await waitFor(async () => {
-        const c = await deliveriesPerMessage(db, ids);
-        return c.size === ids.length ? c : undefined;
-        // A job the stopped instance had claimed but not finished is retried when it expires
-        // (30 s, checked every 15 s): the same path that recovers from a crash.
-      }, 'every message to be decided', 75_000);
+      const counts = await waitFor(
+        async () => {
+          const c = await deliveriesPerMessage(db, ids);
+          return c.size === ids.length ? c : undefined;
+          // A job the stopped instance had claimed but not finished is retried when it expires
+          // (30 s, checked every 15 s): the same path that recovers from a crash.
+        },
+        'every message to be decided',
+        75_000,
+      );
       expect([...counts.values()].every((n) => n === 2)).toBe(true);
 
       // A job that runs again (a crash after the commit, a second instance) changes nothing.

@@ -96,7 +96,11 @@ describe('registrar-mail intake', () => {
     const small = await startTestApp({ MAX_MESSAGE_BYTES: '2000' });
     try {
       const smallPort = small.app.get(SmtpReceiver).address()!.port;
-      const result = await sendRaw(smallPort, { from: 'noreply@gandi.net', to: [`domains@${MAIL_DOMAIN}`] }, registrarMail({ subject: 'Big', body: 'x'.repeat(5000) }));
+      const result = await sendRaw(
+        smallPort,
+        { from: 'noreply@gandi.net', to: [`domains@${MAIL_DOMAIN}`] },
+        registrarMail({ subject: 'Big', body: 'x'.repeat(5000) }),
+      );
       expect(result.responseCode).toBe(552);
       expect(result.response).toMatch(/^552 5\.3\.4 /);
       const list = await small.http().get('/api/messages').set('Authorization', small.adminAuth).expect(200);
@@ -175,9 +179,27 @@ describe('registrar-mail intake', () => {
   });
 
   it('holds what it cannot route: unmatched, loop, unparseable — and staff can release or discard', async () => {
-    const unmatched = queuedId((await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, registrarMail({ subject: 'Expiry of lindapence.co', body: 'smart-lindapence.com and lindapence.co expire soon.' }))).response);
+    const unmatched = queuedId(
+      (
+        await sendRaw(
+          port,
+          { from: 'noreply@gandi.net', to: [SHARED] },
+          registrarMail({ subject: 'Expiry of lindapence.co', body: 'smart-lindapence.com and lindapence.co expire soon.' }),
+        )
+      ).response,
+    );
     const loop = queuedId(
-      (await sendRaw(port, { from: '', to: [SHARED] }, registrarMail({ subject: '[lindapence.com] Transfer request', body: 'lindapence.com', headers: 'Auto-Submitted: auto-forwarded\r\nX-Aster-Notice: 1' }))).response,
+      (
+        await sendRaw(
+          port,
+          { from: '', to: [SHARED] },
+          registrarMail({
+            subject: '[lindapence.com] Transfer request',
+            body: 'lindapence.com',
+            headers: 'Auto-Submitted: auto-forwarded\r\nX-Aster-Notice: 1',
+          }),
+        )
+      ).response,
     );
     const garbage = Buffer.from('\r\n\r\nthis is not a message\r\n');
     const unparseable = queuedId((await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, garbage)).response);
@@ -192,9 +214,16 @@ describe('registrar-mail intake', () => {
     expect(held.body.items.map((m: { id: string }) => m.id)).toContain(unmatched);
 
     const staff = await tokenFor(t, 'staff');
-    const released = await t.http().post(`/api/messages/${unmatched}/release`).set('Authorization', staff).send({ clientIds: [omar.id] }).expect(200);
+    const released = await t
+      .http()
+      .post(`/api/messages/${unmatched}/release`)
+      .set('Authorization', staff)
+      .send({ clientIds: [omar.id] })
+      .expect(200);
     expect(released.body).toMatchObject({ status: 'released', clientIds: [omar.id] });
-    expect(released.body.deliveries).toEqual([expect.objectContaining({ email: 'omar@haddad.test', status: expect.stringMatching(/^(queued|sent)$/), form: 'forward' })]);
+    expect(released.body.deliveries).toEqual([
+      expect.objectContaining({ email: 'omar@haddad.test', status: expect.stringMatching(/^(queued|sent)$/), form: 'forward' }),
+    ]);
     await t.http().post(`/api/messages/${unmatched}/release`).set('Authorization', staff).send({}).expect(409);
 
     const discarded = await t.http().post(`/api/messages/${loop}/discard`).set('Authorization', staff).expect(200);
@@ -208,19 +237,35 @@ describe('registrar-mail intake', () => {
 
   it('validates release and message filters', async () => {
     const staff = await tokenFor(t, 'staff');
-    const held = queuedId((await sendRaw(port, { from: 'x@registrar.test', to: [SHARED] }, registrarMail({ subject: 'Hello', body: 'no domain here' }))).response);
+    const held = queuedId(
+      (await sendRaw(port, { from: 'x@registrar.test', to: [SHARED] }, registrarMail({ subject: 'Hello', body: 'no domain here' }))).response,
+    );
     await decided(held);
-    const bad = await t.http().post(`/api/messages/${held}/release`).set('Authorization', staff).send({ clientIds: ['not-a-uuid'] }).expect(400);
+    const bad = await t
+      .http()
+      .post(`/api/messages/${held}/release`)
+      .set('Authorization', staff)
+      .send({ clientIds: ['not-a-uuid'] })
+      .expect(400);
     expect(bad.body.errors[0].field).toBe('clientIds');
     await t.http().post(`/api/messages/${held}/release`).set('Authorization', staff).send({}).expect(400);
-    await t.http().post(`/api/messages/${held}/release`).set('Authorization', staff).send({ clientIds: ['7d9f0e1c-1111-4222-8333-944455556666'] }).expect(400);
+    await t
+      .http()
+      .post(`/api/messages/${held}/release`)
+      .set('Authorization', staff)
+      .send({ clientIds: ['7d9f0e1c-1111-4222-8333-944455556666'] })
+      .expect(400);
     await t.http().get('/api/messages?status=lost').set('Authorization', staff).expect(400);
     await t.http().get('/api/messages/00000000-0000-4000-8000-000000000000').set('Authorization', staff).expect(404);
     await t.http().get('/api/messages/nope').set('Authorization', staff).expect(404);
   });
 
   it('shows a client token only the mail about its own domains', async () => {
-    const result = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, registrarMail({ subject: 'Auth code for omarhaddad.eu', body: 'Your EURid transfer code for omarhaddad.eu is 4X7-PQ2.' }));
+    const result = await sendRaw(
+      port,
+      { from: 'noreply@gandi.net', to: [SHARED] },
+      registrarMail({ subject: 'Auth code for omarhaddad.eu', body: 'Your EURid transfer code for omarhaddad.eu is 4X7-PQ2.' }),
+    );
     const id = queuedId(result.response);
     await decided(id);
     const omarToken = await tokenFor(t, 'client', omar.id);
@@ -244,14 +289,22 @@ describe('registrar-mail intake', () => {
     try {
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      const result = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, registrarMail({ subject: 'Expiry notice', body: 'lindapence.com expires soon' }));
+      const result = await sendRaw(
+        port,
+        { from: 'noreply@gandi.net', to: [SHARED] },
+        registrarMail({ subject: 'Expiry notice', body: 'lindapence.com expires soon' }),
+      );
       expect(result.response).toMatch(/^451 4\.3\.0 /);
     } finally {
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
       await admin.destroy();
     }
     const again = await waitFor(async () => {
-      const r = await sendRaw(port, { from: 'noreply@gandi.net', to: [SHARED] }, registrarMail({ subject: 'Expiry notice', body: 'lindapence.com expires soon' }));
+      const r = await sendRaw(
+        port,
+        { from: 'noreply@gandi.net', to: [SHARED] },
+        registrarMail({ subject: 'Expiry notice', body: 'lindapence.com expires soon' }),
+      );
       return r.responseCode === 250 ? r : undefined;
     }, 'SMTP to accept again');
     expect(again.response).toMatch(/^250 /);

@@ -42,7 +42,10 @@ describe('jobs inserted by SQL functions', () => {
   afterAll(() => t.close());
 
   it('aster_enqueue makes the row pg-boss makes for the same queue and data', async () => {
-    const [{ inserted }] = await db.query(`SELECT aster_enqueue($1, $2::jsonb, 'by-sql') AS inserted`, [DELIVER_QUEUE.name, JSON.stringify({ deliveryId: 'd1' })]);
+    const [{ inserted }] = await db.query(`SELECT aster_enqueue($1, $2::jsonb, 'by-sql') AS inserted`, [
+      DELIVER_QUEUE.name,
+      JSON.stringify({ deliveryId: 'd1' }),
+    ]);
     expect(inserted).toBe(true);
     await t.app.get(JobQueue).send(DELIVER_QUEUE.name, { deliveryId: 'd1' }, { singletonKey: 'by-pg-boss' });
     const [sql] = await jobs('by-sql');
@@ -64,7 +67,9 @@ describe('jobs inserted by SQL functions', () => {
     if (leftMs < 10_000) await new Promise((r) => setTimeout(r, leftMs + 200));
     for (let i = 0; i < 3; i++) await db.query(`SELECT aster_enqueue_slot($1, 'slot-sql', $2)`, [STAFF_ALERT_QUEUE.name, STAFF_ALERT_INTERVAL_SECONDS]);
     for (let i = 0; i < 3; i++) {
-      await t.app.get(JobQueue).send(STAFF_ALERT_QUEUE.name, {}, { singletonKey: 'slot-boss', singletonSeconds: STAFF_ALERT_INTERVAL_SECONDS, singletonNextSlot: true });
+      await t.app
+        .get(JobQueue)
+        .send(STAFF_ALERT_QUEUE.name, {}, { singletonKey: 'slot-boss', singletonSeconds: STAFF_ALERT_INTERVAL_SECONDS, singletonNextSlot: true });
     }
     const sql = await jobs('slot-sql');
     const boss = await jobs('slot-boss');

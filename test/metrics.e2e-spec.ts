@@ -17,7 +17,15 @@ describe('metrics', () => {
   it('serves every required series without a token, and counts what happens', async () => {
     await seedClient(t, { name: 'Linda', contacts: [{ name: 'Linda', email: 'linda@pence-mail.test' }], domains: ['lindapence.com'] });
     const port = t.app.get(SmtpReceiver).address()!.port;
-    const raw = ['From: Gandi <noreply@gandi.net>', 'To: domains@notify.artsites.test', 'Subject: Transfer request for lindapence.com', 'Message-ID: <m1@gandi.net>', '', 'lindapence.com', ''].join('\r\n');
+    const raw = [
+      'From: Gandi <noreply@gandi.net>',
+      'To: domains@notify.artsites.test',
+      'Subject: Transfer request for lindapence.com',
+      'Message-ID: <m1@gandi.net>',
+      '',
+      'lindapence.com',
+      '',
+    ].join('\r\n');
     expect((await sendRaw(port, { from: 'noreply@gandi.net', to: ['domains@notify.artsites.test'] }, raw)).responseCode).toBe(250);
     const text = await waitFor(async () => {
       const body = await scrape();

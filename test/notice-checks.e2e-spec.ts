@@ -37,8 +37,16 @@ describe('notices checked against the registry (issue 13)', () => {
     rdap = await new RdapServer().start();
     t = await startTestApp({ RELAY_URL: sink.url, RDAP_SERVERS: `com=${rdap.base}com/v1/`, RDAP_SYNC_INTERVAL: 'off', RDAP_RATE_PER_SECOND: '50' });
     port = t.app.get(SmtpReceiver).address()!.port;
-    for (const [name, ianaId, domain] of [['Gandi SAS', 81, 'gandi.net'], ['NameCheap, Inc.', 1068, 'namecheap.com']] as const) {
-      await t.http().post('/api/registrars').set('Authorization', t.adminAuth).send({ name, ianaId, senderDomains: [domain] }).expect(201);
+    for (const [name, ianaId, domain] of [
+      ['Gandi SAS', 81, 'gandi.net'],
+      ['NameCheap, Inc.', 1068, 'namecheap.com'],
+    ] as const) {
+      await t
+        .http()
+        .post('/api/registrars')
+        .set('Authorization', t.adminAuth)
+        .send({ name, ianaId, senderDomains: [domain] })
+        .expect(201);
     }
     await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda Pence', email: CONTACT }], domains: ['lindapence.com'] });
     // The registry: Gandi is the registrar, the domain expires on 15 January 2027 and is locked.
@@ -55,8 +63,13 @@ describe('notices checked against the registry (issue 13)', () => {
     await sink.stop();
   });
 
-  it('agrees with a notice from the registrar of record that states the registry\'s expiry date', async () => {
-    const m = await decided(await send(notice('Gandi <noreply@gandi.net>', 'Expiry reminder', 'Your domain lindapence.com expires on 15 January 2027. Renew it in your account.'), 'noreply@gandi.net'));
+  it("agrees with a notice from the registrar of record that states the registry's expiry date", async () => {
+    const m = await decided(
+      await send(
+        notice('Gandi <noreply@gandi.net>', 'Expiry reminder', 'Your domain lindapence.com expires on 15 January 2027. Renew it in your account.'),
+        'noreply@gandi.net',
+      ),
+    );
     expect(m.checks).toEqual(
       expect.arrayContaining([
         { domain: 'lindapence.com', claim: 'expiresAt', notice: '2027-01-15', registry: '2027-01-15', verdict: 'agrees' },
@@ -66,9 +79,12 @@ describe('notices checked against the registry (issue 13)', () => {
     expect(m.suspicious).toBeNull();
   });
 
-  it('says plainly when the registry disagrees about the expiry date, and flags another registrar\'s notice', async () => {
+  it("says plainly when the registry disagrees about the expiry date, and flags another registrar's notice", async () => {
     const m = await decided(
-      await send(notice('Namecheap <expiry@namecheap.com>', 'Domain expiration notice', 'Your domain lindapence.com expires on 30 June 2027. Renew now to keep it.'), 'expiry@namecheap.com'),
+      await send(
+        notice('Namecheap <expiry@namecheap.com>', 'Domain expiration notice', 'Your domain lindapence.com expires on 30 June 2027. Renew now to keep it.'),
+        'expiry@namecheap.com',
+      ),
     );
     expect(m.checks).toEqual(
       expect.arrayContaining([
@@ -82,11 +98,22 @@ describe('notices checked against the registry (issue 13)', () => {
     expect(text).toContain('The registry says lindapence.com expires on 15 January 2027, not 30 June 2027');
   });
 
-  it('checks a transfer request against the registry\'s lock', async () => {
+  it("checks a transfer request against the registry's lock", async () => {
     const m = await decided(
-      await send(notice('Gandi <noreply@gandi.net>', 'Transfer request for lindapence.com', 'A request to transfer lindapence.com to another registrar was received. Approve or reject it.'), 'noreply@gandi.net'),
+      await send(
+        notice(
+          'Gandi <noreply@gandi.net>',
+          'Transfer request for lindapence.com',
+          'A request to transfer lindapence.com to another registrar was received. Approve or reject it.',
+        ),
+        'noreply@gandi.net',
+      ),
     );
-    expect(m.checks).toEqual(expect.arrayContaining([{ domain: 'lindapence.com', claim: 'transfer', notice: 'transfer requested', registry: 'transfer lock on', verdict: 'disagrees' }]));
+    expect(m.checks).toEqual(
+      expect.arrayContaining([
+        { domain: 'lindapence.com', claim: 'transfer', notice: 'transfer requested', registry: 'transfer lock on', verdict: 'disagrees' },
+      ]),
+    );
   });
 
   it('checks a domain whose registry view is stale now, before it routes the notice', async () => {
@@ -97,8 +124,15 @@ describe('notices checked against the registry (issue 13)', () => {
     record.links = (record.links ?? []).filter((l) => l.rel !== 'related');
     rdap.answer('/com/v1/domain/lindapence.com', { body: record });
     const before = rdap.requests.length;
-    const m = await decided(await send(notice('Gandi <noreply@gandi.net>', 'Renewal confirmation', 'lindapence.com has been renewed. It now expires on 15 January 2028.'), 'noreply@gandi.net'));
+    const m = await decided(
+      await send(
+        notice('Gandi <noreply@gandi.net>', 'Renewal confirmation', 'lindapence.com has been renewed. It now expires on 15 January 2028.'),
+        'noreply@gandi.net',
+      ),
+    );
     expect(rdap.requests.length).toBeGreaterThan(before);
-    expect(m.checks).toEqual(expect.arrayContaining([{ domain: 'lindapence.com', claim: 'expiresAt', notice: '2028-01-15', registry: '2028-01-15', verdict: 'agrees' }]));
+    expect(m.checks).toEqual(
+      expect.arrayContaining([{ domain: 'lindapence.com', claim: 'expiresAt', notice: '2028-01-15', registry: '2028-01-15', verdict: 'agrees' }]),
+    );
   });
 });

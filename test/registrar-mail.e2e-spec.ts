@@ -30,7 +30,12 @@ describe('registrar mail: kind evidence and scams (issue 12)', () => {
     await sink.start();
     t = await startTestApp({ RELAY_URL: sink.url });
     port = t.app.get(SmtpReceiver).address()!.port;
-    const tucows = await t.http().post('/api/registrars').set('Authorization', t.adminAuth).send({ name: 'Tucows', ianaId: 69, senderDomains: ['tucows.com'] }).expect(201);
+    const tucows = await t
+      .http()
+      .post('/api/registrars')
+      .set('Authorization', t.adminAuth)
+      .send({ name: 'Tucows', ianaId: 69, senderDomains: ['tucows.com'] })
+      .expect(201);
     await seedClient(t, { name: 'Okafor Photography Ltd', contacts: [{ name: 'Chidi Okafor', email: CONTACT }], domains: ['chidiokafor.com'] });
     await t.http().patch('/api/domains/chidiokafor.com').set('Authorization', t.adminAuth).send({ registrar: tucows.body.id }).expect(200);
   });

@@ -148,7 +148,11 @@ describe('registrars', () => {
       expect(beyond.body).toMatchObject({ items: [], total: all.body.total, page: 1000 });
     });
 
-    it.each([[{ limit: 201 }, 'limit'], [{ page: -1 }, 'page'], [{ q: ['a', 'b'] }, 'q']])('refuses %j with 400', async (query, field) => {
+    it.each([
+      [{ limit: 201 }, 'limit'],
+      [{ page: -1 }, 'page'],
+      [{ q: ['a', 'b'] }, 'q'],
+    ])('refuses %j with 400', async (query, field) => {
       const res = await t.http().get('/api/registrars').query(query).set('Authorization', staff).expect(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
     });
@@ -180,13 +184,18 @@ describe('registrars', () => {
         .send({ name: 'Delta Registrar', senderDomains: ['DELTA-mail.com', 'delta.co.uk'], notes: 'new' })
         .expect(200);
       expect(changed.body).toMatchObject({ id: r.id, name: 'Delta Registrar', ianaId: 9001, senderDomains: ['delta-mail.com', 'delta.co.uk'], notes: 'new' });
-      const cleared = await t.http().patch(`/api/registrars/${r.id}`).set('Authorization', staff).send({ ianaId: null, notes: '', senderDomains: [] }).expect(200);
+      const cleared = await t
+        .http()
+        .patch(`/api/registrars/${r.id}`)
+        .set('Authorization', staff)
+        .send({ ianaId: null, notes: '', senderDomains: [] })
+        .expect(200);
       expect(cleared.body).toMatchObject({ ianaId: null, notes: null, senderDomains: [] });
       const read = await t.http().get(`/api/registrars/${r.id}`).set('Authorization', staff).expect(200);
       expect(read.body).toEqual(cleared.body);
     });
 
-    it('lets a registrar change the case of its own name, but not take another\'s (409)', async () => {
+    it("lets a registrar change the case of its own name, but not take another's (409)", async () => {
       const epsilon = await createRegistrar({ name: 'Epsilon' });
       await createRegistrar({ name: 'Zeta', ianaId: 777 });
       const recased = await t.http().patch(`/api/registrars/${epsilon.id}`).set('Authorization', staff).send({ name: 'EPSILON' }).expect(200);
@@ -311,13 +320,15 @@ describe('registrars', () => {
       await expect(service.findById(mu.id)).resolves.toMatchObject({ name: 'Mu Registrar' });
     });
 
-    it('creates a new registrar, audited, inside the caller\'s transaction', async () => {
+    it("creates a new registrar, audited, inside the caller's transaction", async () => {
       const created = await db.transaction((m) => service.findOrCreateByName(m, ' Nu Names ', actor));
       expect(created).toMatchObject({ name: 'Nu Names', ianaId: null, senderDomains: [] });
       const read = await t.http().get(`/api/registrars/${created.id}`).set('Authorization', staff).expect(200);
       expect(read.body.name).toBe('Nu Names');
       const audit = await t.http().get('/api/audit').query({ entityType: 'registrar', entityId: created.id }).set('Authorization', t.adminAuth).expect(200);
-      expect(audit.body.items).toEqual([expect.objectContaining({ action: 'create', actor: 'domain import (staff)', after: expect.objectContaining({ name: 'Nu Names' }) })]);
+      expect(audit.body.items).toEqual([
+        expect.objectContaining({ action: 'create', actor: 'domain import (staff)', after: expect.objectContaining({ name: 'Nu Names' }) }),
+      ]);
 
       // Rolled back with the caller's transaction: neither the registrar nor its audit event remain.
       await expect(
@@ -346,9 +357,7 @@ describe('registrars', () => {
       await aHasInserted;
       const b = db.transaction((m) => service.findOrCreateByName(m, 'OMICRON DOMAINS', actor));
       await until(async () => {
-        const [row] = await db.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-        );
+        const [row] = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
         return row.n > 0;
       });
       releaseA();

@@ -169,12 +169,16 @@ describe('SMTP edge', () => {
         smtp.close();
       }
       expect(id).toBeDefined();
-      const letter = await waitFor(async () => {
-        for (const sunk of sink.to('linda@pence-mail.test')) {
-          if ((await simpleParser(sunk.raw)).subject === '[lindapence.com] Transfer request for lindapence.com') return sunk;
-        }
-        return undefined;
-      }, 'the forwarded notice', 20_000);
+      const letter = await waitFor(
+        async () => {
+          for (const sunk of sink.to('linda@pence-mail.test')) {
+            if ((await simpleParser(sunk.raw)).subject === '[lindapence.com] Transfer request for lindapence.com') return sunk;
+          }
+          return undefined;
+        },
+        'the forwarded notice',
+        20_000,
+      );
       const bytes = letter.raw.toString('latin1');
       // Every letter sent so far, the forwarded smuggling attempts of the tests above included.
       for (const sunk of sink.messages) {
@@ -196,14 +200,22 @@ describe('SMTP edge', () => {
     it.each([
       // registrarMail writes 7 fields of its own.
       ['1000 header fields', registrarMail({ subject: 'Many fields', headers: fields(1000 - 7) }), /^250 2\.6\.0 /],
-      ['1001 header fields', registrarMail({ subject: 'Too many fields', headers: fields(1001 - 7) }), /^554 5\.6\.0 Message header has more than 1000 fields$/],
+      [
+        '1001 header fields',
+        registrarMail({ subject: 'Too many fields', headers: fields(1001 - 7) }),
+        /^554 5\.6\.0 Message header has more than 1000 fields$/,
+      ],
       [
         'a 70 KB header (one folded field)',
         registrarMail({ subject: 'Huge header', headers: [`X-Filler: ${Array.from({ length: 80 }, () => 'y'.repeat(900)).join('\r\n ')}`] }),
         /^552 5\.3\.4 Message header exceeds the fixed maximum of 65536 bytes$/,
       ],
       ['a small header over a 2 MB body', registrarMail({ subject: 'Big body', body: `${'lindapence.com '.repeat(64)}\r\n`.repeat(2000) }), /^250 2\.6\.0 /],
-      ['100 Received fields', registrarMail({ subject: 'Long way', headers: fields(100, 'Received').map((f) => f.replace(/^Received-\d+/, 'Received')) }), /^250 2\.6\.0 /],
+      [
+        '100 Received fields',
+        registrarMail({ subject: 'Long way', headers: fields(100, 'Received').map((f) => f.replace(/^Received-\d+/, 'Received')) }),
+        /^250 2\.6\.0 /,
+      ],
       [
         '101 Received fields',
         registrarMail({ subject: 'Loop', headers: fields(101, 'Received').map((f) => f.replace(/^Received-\d+/, 'Received')) }),
@@ -236,7 +248,11 @@ describe('SMTP edge', () => {
 
     it('holds a message of 31 to 100 hops as a loop, as the decide stage does', async () => {
       const received = Array.from({ length: 40 }, (_, i) => `Received: from hop${i}.test by hop${i + 1}.test; Tue, 24 Nov 2026 09:00:00 +0000`);
-      const result = await sendRaw(port(t), { from: 'noreply@gandi.net', to: [SHARED] }, registrarMail({ subject: 'Expiry of lindapence.com', headers: received }));
+      const result = await sendRaw(
+        port(t),
+        { from: 'noreply@gandi.net', to: [SHARED] },
+        registrarMail({ subject: 'Expiry of lindapence.com', headers: received }),
+      );
       const id = queuedId(result.response)!;
       const message = await waitFor(async () => {
         const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth)).body;
@@ -328,7 +344,11 @@ describe('SMTP edge: recipient guessing (enumeration of tracked domains)', () =>
       SMTP_RCPT_ERROR_DELAY_MS: String(DELAY_MS),
       SMTP_RCPT_ERRORS_PER_HOUR: String(PER_HOUR),
     });
-    await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda Pence', email: 'linda@pence-mail.test' }], domains: ['lindapence.com', 'pence-prints.net'] });
+    await seedClient(t, {
+      name: 'Linda Pence Studio',
+      contacts: [{ name: 'Linda Pence', email: 'linda@pence-mail.test' }],
+      domains: ['lindapence.com', 'pence-prints.net'],
+    });
   });
   afterEach(() => open.splice(0).forEach((s) => s.close()));
   afterAll(() => t.close());
@@ -369,9 +389,7 @@ describe('SMTP edge: recipient guessing (enumeration of tracked domains)', () =>
     expect(answers).toHaveLength(HARD + 2);
     expect(replies.filter((r) => r.startsWith('550 5.1.1 '))).toHaveLength(HARD);
     expect(replies[5]).toMatch(/^250 /);
-    expect(replies[HARD + 1]).toBe(
-      `421 4.7.0 Too many unknown recipients in this session (${HARD}); closing, please check your addresses and try again later`,
-    );
+    expect(replies[HARD + 1]).toBe(`421 4.7.0 Too many unknown recipients in this session (${HARD}); closing, please check your addresses and try again later`);
     // Up to the soft limit no reply waits; past it every one does, the hit included.
     const held = answers.slice(SOFT, HARD + 1).map((a) => a.ms);
     expect(held).toHaveLength(HARD + 1 - SOFT);
@@ -438,7 +456,10 @@ describe('SMTP edge: recipient guessing (enumeration of tracked domains)', () =>
     smtp.write(`RCPT TO:<${guesses[SOFT + 1]}>\r\n`);
     await waitFor(async () => (receiver['heldReplies'].size === 1 ? true : undefined), 'the reply to be held back');
     smtp.close();
-    await waitFor(async () => (receiver['heldReplies'].size === 0 && receiver['recipientErrors'].trackedSessions === 0 ? true : undefined), 'the session to be forgotten');
+    await waitFor(
+      async () => (receiver['heldReplies'].size === 0 && receiver['recipientErrors'].trackedSessions === 0 ? true : undefined),
+      'the session to be forgotten',
+    );
     const other = await transaction('127.0.0.16');
     expect(await other.command(`RCPT TO:<${SHARED}>`)).toMatch(/^250 /);
   });
@@ -535,7 +556,14 @@ describe('SMTP edge: STARTTLS with TLS_CERT and TLS_KEY', () => {
   });
 
   it('lets a registrar MTA that requires TLS deliver (nodemailer, requireTLS)', async () => {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: port(t), secure: false, requireTLS: true, name: 'mx.registrar.test', tls: { ca: certificate.cert, servername: 'localhost' } });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: port(t),
+      secure: false,
+      requireTLS: true,
+      name: 'mx.registrar.test',
+      tls: { ca: certificate.cert, servername: 'localhost' },
+    });
     try {
       const info = await transport.sendMail({ envelope: { from: 'noreply@gandi.net', to: [SHARED] }, raw: registrarMail({ subject: 'Required TLS' }) });
       expect(info.response).toMatch(/^250 2\.6\.0 /);

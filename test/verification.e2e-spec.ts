@@ -69,16 +69,17 @@ function notice(id: string, opts: { from?: string; subject?: string; body?: stri
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     '',
-    opts.body ?? 'A transfer of lindapence.com to another registrar was requested.\r\nIf you did not ask for it, reject it in your Gandi account: https://account.gandi.net/',
+    opts.body ??
+      'A transfer of lindapence.com to another registrar was requested.\r\nIf you did not ask for it, reject it in your Gandi account: https://account.gandi.net/',
     '',
   ].join('\r\n');
 }
 
 async function sign(raw: string, signingDomain: string, selector: string, key: DkimKey): Promise<string> {
-  // mailauth 4.13.3 signs with the entries of signatureData (its typings also ask for the fields at the top).
+  // mailauth signs with the entries of signatureData (its typings also ask for the fields at the top).
   const entry = { signingDomain, selector, privateKey: key.privateKey };
   const { signatures, errors } = await dkimSign(raw, { ...entry, signatureData: [entry] });
-  if (errors.length) throw errors[0];
+  if (errors.length) throw errors[0] instanceof Error ? errors[0] : new Error(JSON.stringify(errors[0]));
   return signatures + raw;
 }
 
@@ -107,13 +108,18 @@ interface Mechanisms {
 /** Each way of passing mail off as Gandi's, the reason Aster must give for not trusting it, and what the checks found. */
 const ATTACKS: [string, (id: string) => Promise<Arrival>, RegExp, Mechanisms][] = [
   [
-    'a forged From, signed by and sent through the attacker\'s own domain',
-    async (id) => ({ envelopeFrom: 'bounce@bulk-mailer.net', host: GANDI_HOST, helo: 'mx.bulk-mailer.net', raw: await sign(notice(id), 'bulk-mailer.net', 'k1', keys.bulk) }),
+    "a forged From, signed by and sent through the attacker's own domain",
+    async (id) => ({
+      envelopeFrom: 'bounce@bulk-mailer.net',
+      host: GANDI_HOST,
+      helo: 'mx.bulk-mailer.net',
+      raw: await sign(notice(id), 'bulk-mailer.net', 'k1', keys.bulk),
+    }),
     /DMARC fails for gandi\.net/,
     { spf: 'pass', dkim: ['pass'], dmarc: 'fail' },
   ],
   [
-    'a forged From and envelope sender, unsigned, from a host Gandi\'s SPF does not name',
+    "a forged From and envelope sender, unsigned, from a host Gandi's SPF does not name",
     async (id) => ({ envelopeFrom: 'noreply@gandi.net', host: OTHER_HOST, helo: 'mta1.gandi.net', raw: notice(id) }),
     /DMARC fails for gandi\.net/,
     { spf: 'fail', dkim: [], dmarc: 'fail' },
@@ -148,8 +154,13 @@ const ATTACKS: [string, (id: string) => Promise<Arrival>, RegExp, Mechanisms][] 
     { spf: 'fail', dkim: ['fail'], dmarc: 'fail' },
   ],
   [
-    'a signature for gandi.net made with a key that is not Gandi\'s',
-    async (id) => ({ envelopeFrom: 'bounce@gandi.net', host: OTHER_HOST, helo: 'mta1.gandi.net', raw: await sign(notice(id), 'gandi.net', 's2026', keys.attacker) }),
+    "a signature for gandi.net made with a key that is not Gandi's",
+    async (id) => ({
+      envelopeFrom: 'bounce@gandi.net',
+      host: OTHER_HOST,
+      helo: 'mta1.gandi.net',
+      raw: await sign(notice(id), 'gandi.net', 's2026', keys.attacker),
+    }),
     /DMARC fails for gandi\.net/,
     { spf: 'fail', dkim: ['fail'], dmarc: 'fail' },
   ],
@@ -165,7 +176,7 @@ const ATTACKS: [string, (id: string) => Promise<Arrival>, RegExp, Mechanisms][] 
     { spf: 'pass', dkim: ['pass'], dmarc: 'pass' },
   ],
   [
-    'the registrar\'s address as the display name of another address',
+    "the registrar's address as the display name of another address",
     async (id) => ({
       envelopeFrom: 'bounce@bulk-mailer.net',
       host: GANDI_HOST,
@@ -225,17 +236,27 @@ async function hasBanner(messageId: string): Promise<boolean> {
 }
 
 /** An app with Gandi (sender domain gandi.net) as a registrar and Linda's domain to route to. */
-async function startApp(env: Record<string, string>): Promise<{ t: TestApp; port: number; message(id: string): Promise<MessageView>; decided(id: string, timeoutMs?: number): Promise<MessageView> }> {
+async function startApp(
+  env: Record<string, string>,
+): Promise<{ t: TestApp; port: number; message(id: string): Promise<MessageView>; decided(id: string, timeoutMs?: number): Promise<MessageView> }> {
   const t = await startTestApp({ RELAY_URL: sink.url, ...env });
-  const registrar = await t.http().post('/api/registrars').set('Authorization', t.adminAuth).send({ name: 'Gandi SAS', ianaId: 81, senderDomains: ['gandi.net'] });
+  const registrar = await t
+    .http()
+    .post('/api/registrars')
+    .set('Authorization', t.adminAuth)
+    .send({ name: 'Gandi SAS', ianaId: 81, senderDomains: ['gandi.net'] });
   if (registrar.status !== 201) throw new Error(`registrar: ${registrar.status} ${JSON.stringify(registrar.body)}`);
   await seedClient(t, { name: 'Linda Pence Studio', contacts: [{ name: 'Linda Pence', email: CONTACT }], domains: ['lindapence.com'] });
   const message = async (id: string): Promise<MessageView> => (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
   const decided = (id: string, timeoutMs = 15_000) =>
-    waitFor(async () => {
-      const m = await message(id);
-      return m.stage === 'decided' ? m : undefined;
-    }, `message ${id} to be decided`, timeoutMs);
+    waitFor(
+      async () => {
+        const m = await message(id);
+        return m.stage === 'decided' ? m : undefined;
+      },
+      `message ${id} to be decided`,
+      timeoutMs,
+    );
   return { t, port: t.app.get(SmtpReceiver).address()!.port, message, decided };
 }
 
@@ -258,7 +279,7 @@ describe('sender verification', () => {
     });
     afterAll(() => app.t.close());
 
-    it('verifies a DKIM-signed message from a registrar\'s sender domain and forwards it without the banner', async () => {
+    it("verifies a DKIM-signed message from a registrar's sender domain and forwards it without the banner", async () => {
       const messageId = unique('genuine-flag');
       const before = zone.queries.length;
       const id = await send(app.port, await genuine(messageId));
@@ -319,7 +340,12 @@ describe('sender verification', () => {
         seal: { signingDomain: 'relay-lists.net', selector: 'arc', privateKey: keys.relay.privateKey },
       });
       expect(sealed.headers).toMatch(/^ARC-Seal: /m);
-      const id = await send(app.port, { envelopeFrom: 'list-bounces@relay-lists.net', host: RELAY_HOST, helo: 'mx.relay-lists.net', raw: sealed.headers + changed });
+      const id = await send(app.port, {
+        envelopeFrom: 'list-bounces@relay-lists.net',
+        host: RELAY_HOST,
+        helo: 'mx.relay-lists.net',
+        raw: sealed.headers + changed,
+      });
       const m = await app.decided(id);
       expect(m.authResults).toMatchObject({
         verified: false,
@@ -335,7 +361,13 @@ describe('sender verification', () => {
       const id = await send(app.port, await genuine(unique('shown')));
       await app.decided(id);
       const shown = await app.t.http().get(`/api/messages/${id}`).set('Authorization', app.t.adminAuth).expect(200);
-      expect(shown.body.authResults).toMatchObject({ verified: true, dmarc: { result: 'pass' }, spf: { result: 'pass' }, dkim: [{ result: 'pass' }], arc: { result: 'none' } });
+      expect(shown.body.authResults).toMatchObject({
+        verified: true,
+        dmarc: { result: 'pass' },
+        spf: { result: 'pass' },
+        dkim: [{ result: 'pass' }],
+        arc: { result: 'none' },
+      });
     });
   });
 
@@ -412,7 +444,10 @@ describe('sender verification', () => {
       try {
         const db = app.t.app.get(DataSource);
         const retryJob = async (id: string): Promise<{ state: string } | undefined> => {
-          const [row] = await db.query(`SELECT state FROM pgboss.job WHERE name = $1 AND data->>'messageId' = $2 AND data->>'verifyAttempt' = '1'`, [ROUTE_QUEUE.name, id]);
+          const [row] = await db.query(`SELECT state FROM pgboss.job WHERE name = $1 AND data->>'messageId' = $2 AND data->>'verifyAttempt' = '1'`, [
+            ROUTE_QUEUE.name,
+            id,
+          ]);
           return row;
         };
         const messageId = unique('outage-enforce');
@@ -427,7 +462,7 @@ describe('sender verification', () => {
         const m = await app.decided(id, 20_000);
         expect(m).toMatchObject({ status: 'forwarded', authResults: { mode: 'enforce', verified: true } });
         expect(await hasBanner(messageId)).toBe(false);
-        await waitFor(async () => ((await retryJob(discardedId))?.state === 'completed' ? true : undefined), 'the discarded message\'s next attempt');
+        await waitFor(async () => ((await retryJob(discardedId))?.state === 'completed' ? true : undefined), "the discarded message's next attempt");
         expect(await app.message(discardedId)).toMatchObject({ status: 'discarded', stage: 'stored', deliveries: [] });
       } finally {
         await app.t.close();

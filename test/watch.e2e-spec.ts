@@ -47,7 +47,11 @@ function registryRecord(
 }
 
 async function addDomain(name: string, client = linda, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.http().post('/api/domains').set(admin()).send({ name, clientId: client.id, ...extra });
+  const res = await t
+    .http()
+    .post('/api/domains')
+    .set(admin())
+    .send({ name, clientId: client.id, ...extra });
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -130,7 +134,13 @@ describe('checking a domain at its registry', () => {
     record.ldhName = 'artsfund.org';
     rdap.answer('/org/domain/artsfund.org', { body: record });
     const res = await check('artsfund.org').expect(200);
-    expect(res.body.registry).toMatchObject({ statuses: ['ok'], registrarName: 'Active 24, s.r.o.', registrarIanaId: null, lastTransferredAt: '2021-09-20T12:01:05.000Z', error: null });
+    expect(res.body.registry).toMatchObject({
+      statuses: ['ok'],
+      registrarName: 'Active 24, s.r.o.',
+      registrarIanaId: null,
+      lastTransferredAt: '2021-09-20T12:01:05.000Z',
+      error: null,
+    });
     expect(res.body).toMatchObject({ statuses: ['ok'], lastTransferredAt: '2021-09-20T12:01:05.000Z', nameservers: ['ns1.active24.cz', 'ns2.active24.cz'] });
   });
 
@@ -204,14 +214,21 @@ describe('alarms on changes between two checks', () => {
     expect((await events('domain=watchme.com')).items).toEqual([]);
 
     rdap.answer('/com/v1/domain/watchme.com', {
-      body: registryRecord('watchme.com', { statuses: ['active'], nameservers: ['NS1.HIJACK.EXAMPLE'], registrar: { name: 'Slam Registrar LLC', ianaId: 9999 } }),
+      body: registryRecord('watchme.com', {
+        statuses: ['active'],
+        nameservers: ['NS1.HIJACK.EXAMPLE'],
+        registrar: { name: 'Slam Registrar LLC', ianaId: 9999 },
+      }),
     });
     const res = await check('watchme.com').expect(200);
     expect(res.body.statuses).toEqual(['ok']);
     const list = (await events('domain=watchme.com')).items;
     expect(list.map((e: { kind: string }) => e.kind).sort()).toEqual(['nameservers_changed', 'registrar_changed', 'transfer_lock_removed']);
     const byKind = Object.fromEntries(list.map((e: { kind: string }) => [e.kind, e]));
-    expect(byKind.registrar_changed).toMatchObject({ before: { registrarIanaId: 81, registrarName: 'Gandi SAS' }, after: { registrarIanaId: 9999, registrarName: 'Slam Registrar LLC' } });
+    expect(byKind.registrar_changed).toMatchObject({
+      before: { registrarIanaId: 81, registrarName: 'Gandi SAS' },
+      after: { registrarIanaId: 9999, registrarName: 'Slam Registrar LLC' },
+    });
     expect(byKind.transfer_lock_removed).toMatchObject({ before: { statuses: ['clientTransferProhibited'] }, after: { statuses: ['ok'] } });
     expect(byKind.nameservers_changed.after).toEqual({ nameservers: ['ns1.hijack.example'] });
     for (const e of list) expect(e.told.map((x: { email: string }) => x.email).sort()).toEqual([CONTACT, STAFF]);
@@ -226,7 +243,10 @@ describe('alarms on changes between two checks', () => {
       '[watchme.com] URGENT: the transfer lock of this domain was removed',
     ]);
     expect(letters[0].raw.toString()).toMatch(/did not ask/);
-    await waitFor(async () => (sink.to(STAFF).filter((m) => subjectOf(m.raw).startsWith('[watchme.com] URGENT')).length >= 3 ? true : undefined), 'three alarm letters to staff');
+    await waitFor(
+      async () => (sink.to(STAFF).filter((m) => subjectOf(m.raw).startsWith('[watchme.com] URGENT')).length >= 3 ? true : undefined),
+      'three alarm letters to staff',
+    );
 
     // The same answer again: nothing new.
     await check('watchme.com').expect(200);
@@ -237,7 +257,9 @@ describe('alarms on changes between two checks', () => {
     await addDomain('goingaway.com');
     rdap.answer('/com/v1/domain/goingaway.com', { body: registryRecord('goingaway.com', { statuses: ['client transfer prohibited'] }) });
     await check('goingaway.com').expect(200);
-    rdap.answer('/com/v1/domain/goingaway.com', { body: registryRecord('goingaway.com', { statuses: ['client transfer prohibited', 'pending transfer', 'redemption period'] }) });
+    rdap.answer('/com/v1/domain/goingaway.com', {
+      body: registryRecord('goingaway.com', { statuses: ['client transfer prohibited', 'pending transfer', 'redemption period'] }),
+    });
     await check('goingaway.com').expect(200);
     expect((await events('domain=goingaway.com')).items.map((e: { kind: string }) => e.kind).sort()).toEqual(['pending_delete', 'pending_transfer']);
   });
@@ -331,7 +353,10 @@ describe('cycles', () => {
 describe('the schedule', () => {
   it('checks due domains by itself, and two instances ticking on one database never check a domain twice within the interval', async () => {
     // RDAP_BOOTSTRAP as a URL this time: an IANA-format dns.json served over HTTP.
-    rdap.answer('/bootstrap/dns.json', { body: { version: '1.0', publication: '2026-12-01T00:00:00Z', services: [[['com', 'net'], [`${rdap.base}com/v1/`]]] }, headers: { 'content-type': 'application/json' } });
+    rdap.answer('/bootstrap/dns.json', {
+      body: { version: '1.0', publication: '2026-12-01T00:00:00Z', services: [[['com', 'net'], [`${rdap.base}com/v1/`]]] },
+      headers: { 'content-type': 'application/json' },
+    });
     const env = { RDAP_BOOTSTRAP: `${rdap.base}bootstrap/dns.json`, RDAP_RATE_PER_SECOND: String(RATE), RDAP_SYNC_INTERVAL: '6s' };
     const one = await startTestApp(env);
     const two = await startTestApp(env, { database: one.database, keepDatabase: true });

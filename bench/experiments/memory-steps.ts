@@ -48,13 +48,25 @@ const MESSAGE_ID = '00000000-0000-4000-8000-000000000025';
 
 const SETTINGS = { noticeFrom: 'Notices <notices@notify.localhost>', publicUrl: 'https://x.test', mailDomain: 'notify.localhost' };
 
-function forwardInput(raw: Buffer, original: { subject: string; from: string | null; messageId: string | null; date: Date | null; text: string }): ForwardInput {
+function forwardInput(
+  raw: Buffer,
+  original: { subject: string; from: string | null; messageId: string | null; date: Date | null; text: string },
+): ForwardInput {
   return {
     deliveryId: '5b0c7a52-3f0e-4d8e-9d1a-2f6f1f0c9e11',
     to: { name: 'Contact', email: 'contact@client-bench.test' },
     clientName: 'Client',
     kind: 'expiry_reminder',
-    domains: [{ name: 'artsite-0.com', unicodeName: 'artsite-0.com', registrar: 'Gandi', registeredAt: null, expiresAt: null, guidanceUrl: 'https://x.test/guide/domain/t' }],
+    domains: [
+      {
+        name: 'artsite-0.com',
+        unicodeName: 'artsite-0.com',
+        registrar: 'Gandi',
+        registeredAt: null,
+        expiresAt: null,
+        guidanceUrl: 'https://x.test/guide/domain/t',
+      },
+    ],
     original: { ...original, raw },
     unverifiedSender: false,
   };
@@ -184,7 +196,9 @@ async function main(): Promise<void> {
     await pg.end();
     for (const s of only.length ? only : STEPS) {
       process.stdout.write(
-        execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', __filename, s, databaseUrl(base, db), file], { encoding: 'utf8' }),
+        execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', __filename, s, databaseUrl(base, db), file], {
+          encoding: 'utf8',
+        }),
       );
     }
   } finally {

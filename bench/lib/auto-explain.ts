@@ -44,8 +44,17 @@ export function slowStatements(database: string, from: number, file = SERVER_LOG
     const q = lines.findIndex((l) => l.includes('Query Text:'));
     const p = lines.findIndex((l, i) => i > q && /\((?:cost|actual)[ =]/.test(l));
     if (q < 0 || p < 0) continue;
-    const query = lines.slice(q, p).join(' ').replace(/^.*?Query Text:/, '').replace(/\s+/g, ' ').trim();
-    const plan = lines.slice(p).map((l) => l.replace(/^\t/, '')).join('\n').trimEnd();
+    const query = lines
+      .slice(q, p)
+      .join(' ')
+      .replace(/^.*?Query Text:/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const plan = lines
+      .slice(p)
+      .map((l) => l.replace(/^\t/, ''))
+      .join('\n')
+      .trimEnd();
     const s = byQuery.get(query) ?? { query, count: 0, maxMs: 0, meanMs: 0, total: 0, plan: '' };
     s.count++;
     s.total += ms;

@@ -66,7 +66,10 @@ export function summarizeProfile(file: string, top = 25): string {
     }
   }
   const rows = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => [`\`${name}\``, (us / 1000).toFixed(0), `${((us / busyUs) * 100).toFixed(1)}%`]);
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, us]) => [`\`${name}\``, (us / 1000).toFixed(0), `${((us / busyUs) * 100).toFixed(1)}%`]);
   return [
     `Profile ${file.split('/').pop()}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${(busyUs / 1e6).toFixed(1)} s busy (not idle).`,
     '',

@@ -70,9 +70,15 @@ export class PgSampler {
         .map(([query, e]) => ({
           query,
           share: e.n / n,
-          waits: [...e.waits].sort((a, b) => b[1] - a[1]).map(([w, c]) => `${w} ${((c / e.n) * 100).toFixed(0)}%`).join(', '),
+          waits: [...e.waits]
+            .sort((a, b) => b[1] - a[1])
+            .map(([w, c]) => `${w} ${((c / e.n) * 100).toFixed(0)}%`)
+            .join(', '),
         })),
-      states: [...this.states].sort((a, b) => b[1] - a[1]).slice(0, top).map(([state, c]) => ({ state, share: c / n })),
+      states: [...this.states]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([state, c]) => ({ state, share: c / n })),
     };
   }
 }

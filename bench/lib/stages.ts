@@ -18,8 +18,7 @@ export async function stageBreakdown(url: string, messageIdPrefix: string): Prom
   const pg = new Client({ connectionString: url });
   await pg.connect();
   try {
-    const pct = (expr: string) =>
-      `ARRAY[percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr}), percentile_cont(0.99) WITHIN GROUP (ORDER BY ${expr})]`;
+    const pct = (expr: string) => `ARRAY[percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr}), percentile_cont(0.99) WITHIN GROUP (ORDER BY ${expr})]`;
     const ms = (a: string, b: string) => `extract(epoch FROM (${b} - ${a})) * 1000`;
     const { rows } = await pg.query(
       `WITH m AS (SELECT id, "receivedAt", "decidedAt" FROM inbound_message WHERE "messageId" LIKE $1),

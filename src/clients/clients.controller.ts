@@ -39,7 +39,7 @@ export class ClientsController {
 
   @Get(':id')
   @AnyRole()
-  @ApiOperation({ summary: 'One client with its contacts and domain names; another client\'s id is 404 to a client token' })
+  @ApiOperation({ summary: "One client with its contacts and domain names; another client's id is 404 to a client token" })
   @ApiOkResponse({ type: ClientDetailDto })
   @ApiErrors(401, 404)
   get(@Param('id', new RecordIdPipe('Client')) id: string, @CurrentActor() actor: Actor): Promise<ClientDetailDto> {
@@ -51,11 +51,7 @@ export class ClientsController {
   @ApiOperation({ summary: 'Rename a client or change its notes' })
   @ApiOkResponse({ type: ClientDto })
   @ApiErrors(400, 401, 403, 404)
-  update(
-    @Param('id', new RecordIdPipe('Client')) id: string,
-    @Body() dto: UpdateClientDto,
-    @CurrentActor() actor: Actor,
-  ): Promise<ClientDto> {
+  update(@Param('id', new RecordIdPipe('Client')) id: string, @Body() dto: UpdateClientDto, @CurrentActor() actor: Actor): Promise<ClientDto> {
     return this.clients.update(id, dto, actor);
   }
 
@@ -74,11 +70,7 @@ export class ClientsController {
   @ApiOperation({ summary: 'Add a contact to a client; its address must be new to the client' })
   @ApiCreatedResponse({ type: ContactWithClientDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  addContact(
-    @Param('id', new RecordIdPipe('Client')) id: string,
-    @Body() dto: CreateContactDto,
-    @CurrentActor() actor: Actor,
-  ): Promise<ContactWithClientDto> {
+  addContact(@Param('id', new RecordIdPipe('Client')) id: string, @Body() dto: CreateContactDto, @CurrentActor() actor: Actor): Promise<ContactWithClientDto> {
     return this.contacts.add(id, dto, actor);
   }
 }

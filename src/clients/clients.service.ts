@@ -50,18 +50,14 @@ export class ClientsService {
       const key = c.email.toLowerCase();
       const first = seen.get(key);
       if (first !== undefined) {
-        throw new ConflictError(
-          `contacts.${i}.email: ${c.email} is also contacts.${first}.email; each contact of a client needs an address of its own`,
-        );
+        throw new ConflictError(`contacts.${i}.email: ${c.email} is also contacts.${first}.email; each contact of a client needs an address of its own`);
       }
       seen.set(key, i);
     });
     return this.db.transaction(async (manager) => {
       const client = await manager.save(manager.create(Client, { name: dto.name, notes: dto.notes ?? null }));
       client.contacts = await manager.save(
-        dto.contacts.map((c) =>
-          manager.create(Contact, { clientId: client.id, name: c.name, email: c.email, receivesNotices: c.receivesNotices ?? true }),
-        ),
+        dto.contacts.map((c) => manager.create(Contact, { clientId: client.id, name: c.name, email: c.email, receivesNotices: c.receivesNotices ?? true })),
       );
       const view = clientView(client);
       await this.audit.record(manager, actor, { action: 'create', entityType: 'client', entityId: client.id, after: view });
@@ -74,10 +70,7 @@ export class ClientsService {
     const scope = clientScope(actor);
     if (scope !== undefined) qb.andWhere('c.id = :scope', { scope });
     if (query.q) {
-      qb.andWhere(
-        '(c.name ILIKE :q OR EXISTS (SELECT 1 FROM contact k WHERE k."clientId" = c.id AND k.email ILIKE :q))',
-        { q: likePattern(query.q) },
-      );
+      qb.andWhere('(c.name ILIKE :q OR EXISTS (SELECT 1 FROM contact k WHERE k."clientId" = c.id AND k.email ILIKE :q))', { q: likePattern(query.q) });
     }
     qb.orderBy('lower(c.name)').addOrderBy('c.id').offset(query.skip).limit(query.limit);
     const [clients, total] = await qb.getManyAndCount();
@@ -153,9 +146,7 @@ export class ClientsService {
       const domains = await this.domainSummary(manager, id);
       if (domains.total > 0) {
         const them = domains.total === 1 ? 'it' : 'them';
-        throw new ConflictError(
-          `Client still has ${plural(domains.total, 'domain')}: ${listDomains(domains)}; move or delete ${them} first`,
-        );
+        throw new ConflictError(`Client still has ${plural(domains.total, 'domain')}: ${listDomains(domains)}; move or delete ${them} first`);
       }
       // Contacts and the client's tokens go with it (ON DELETE CASCADE).
       await manager.delete(Client, id);

@@ -22,11 +22,7 @@ export class ContactsController {
   })
   @ApiOkResponse({ type: ContactWithClientDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  update(
-    @Param('id', new RecordIdPipe('Contact')) id: string,
-    @Body() dto: UpdateContactDto,
-    @CurrentActor() actor: Actor,
-  ): Promise<ContactWithClientDto> {
+  update(@Param('id', new RecordIdPipe('Contact')) id: string, @Body() dto: UpdateContactDto, @CurrentActor() actor: Actor): Promise<ContactWithClientDto> {
     return this.contacts.update(id, dto, actor);
   }
 

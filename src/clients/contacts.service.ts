@@ -23,9 +23,7 @@ export class ContactsService {
     return this.db.transaction(async (manager) => {
       const client = await this.clients.lock(manager, clientId);
       this.assertAddressFree(client, dto.email);
-      const contact = await manager.save(
-        manager.create(Contact, { clientId, name: dto.name, email: dto.email, receivesNotices: dto.receivesNotices ?? true }),
-      );
+      const contact = await manager.save(manager.create(Contact, { clientId, name: dto.name, email: dto.email, receivesNotices: dto.receivesNotices ?? true }));
       const view = contactWithClientView(contact);
       await this.audit.record(manager, actor, { action: 'create', entityType: 'contact', entityId: contact.id, after: view });
       return view;

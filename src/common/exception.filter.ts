@@ -69,11 +69,13 @@ export class AsterExceptionFilter implements ExceptionFilter {
       if (bodyError && status < 500) return { statusCode: status, message: bodyError(cause!) };
       const res = exception.getResponse();
       const message =
-        typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message)
-          ? ((res as { message: string[] }).message).join('; ')
-          : typeof (res as { message?: unknown }).message === 'string'
-            ? (res as { message: string }).message
-            : exception.message;
+        typeof res === 'string'
+          ? res
+          : Array.isArray((res as { message?: unknown }).message)
+            ? (res as { message: string[] }).message.join('; ')
+            : typeof (res as { message?: unknown }).message === 'string'
+              ? (res as { message: string }).message
+              : exception.message;
       if (status >= 500) this.logger.error(exception);
       return { statusCode: status, message: status >= 500 ? 'Internal server error' : message };
     }

@@ -22,7 +22,10 @@ describe('jsonDepth', () => {
 });
 
 describe('refuseDeepJson (body-parser verify)', () => {
-  const verify = (json: string | Buffer, encoding = 'utf-8') => () => refuseDeepJson({} as never, {}, typeof json === 'string' ? bytes(json) : json, encoding);
+  const verify =
+    (json: string | Buffer, encoding = 'utf-8') =>
+    () =>
+      refuseDeepJson({} as never, {}, typeof json === 'string' ? bytes(json) : json, encoding);
 
   it(`lets ${MAX_JSON_DEPTH} levels through and refuses one more with a 400 of type entity.too.deep`, () => {
     expect(verify('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH))).not.toThrow();

@@ -215,7 +215,10 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function dnsServers(env: Env): string[] {
   const v = value(env, 'DNS_SERVERS');
   if (v === undefined) return [];
-  const servers = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of servers) {
     const m = /^(?:\[([0-9a-f:]+)\]|([0-9.]+|[0-9a-f:]+))(?::(\d+))?$/i.exec(s);
     if (!m || (m[3] !== undefined && Number(m[3]) > 65535)) {
@@ -244,7 +247,10 @@ function isoDay(env: Env, name: string): string | undefined {
 function hostList(env: Env, name: string): string[] {
   const v = value(env, name);
   if (v === undefined) return [];
-  const hosts = v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const hosts = v
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   for (const h of hosts) {
     if (!HOSTNAME.test(h.replace(/^\*\./, ''))) throw new ConfigError(name, 'comma-separated host names, e.g. ns1.example.net,*.example.net', v);
   }
@@ -254,7 +260,10 @@ function hostList(env: Env, name: string): string[] {
 function origins(env: Env, name: string): string[] {
   const v = value(env, name);
   if (v === undefined) return [];
-  const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const o of list) {
     let origin: string | undefined;
     try {
@@ -275,9 +284,13 @@ function trustProxy(env: Env): number | string[] | undefined {
   const v = value(env, 'TRUST_PROXY');
   if (v === undefined) return undefined;
   if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
-  const list = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const ok = list.length > 0 && list.every((p) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || isSubnet(p));
-  if (!ok) throw new ConfigError('TRUST_PROXY', 'a number of proxy hops (1 to 10), or comma-separated proxy addresses or subnets such as 10.0.0.0/8,loopback', v);
+  if (!ok)
+    throw new ConfigError('TRUST_PROXY', 'a number of proxy hops (1 to 10), or comma-separated proxy addresses or subnets such as 10.0.0.0/8,loopback', v);
   return list;
 }
 
@@ -324,7 +337,10 @@ function rdapServers(env: Env): Record<string, string> {
   const v = value(env, 'RDAP_SERVERS');
   if (v === undefined) return {};
   const servers: Record<string, string> = {};
-  for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const m = /^\.?([a-z0-9.-]+?)\.?=(.+)$/i.exec(entry);
     let ok = false;
     if (m) {
@@ -334,7 +350,8 @@ function rdapServers(env: Env): Record<string, string> {
         ok = false;
       }
     }
-    if (!m || !ok) throw new ConfigError('RDAP_SERVERS', 'comma-separated tld=URL pairs, e.g. de=https://rdap.denic.de/,io=https://rdap.identitydigital.services/rdap/', v);
+    if (!m || !ok)
+      throw new ConfigError('RDAP_SERVERS', 'comma-separated tld=URL pairs, e.g. de=https://rdap.denic.de/,io=https://rdap.identitydigital.services/rdap/', v);
     servers[m[1].toLowerCase()] = m[2].endsWith('/') ? m[2] : `${m[2]}/`;
   }
   return servers;
@@ -348,7 +365,10 @@ function rdapSettings(env: Env): RdapSettings {
     throw new ConfigError('RDAP_RATE_PER_SECOND', 'a number of requests per second above 0, e.g. 1 or 0.5', rate);
   }
   const days = value(env, 'EXPIRY_REMINDER_DAYS') ?? '60,30,7,1';
-  const list = days.split(',').map((d) => d.trim()).filter(Boolean);
+  const list = days
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   if (list.length === 0 || !list.every((d) => /^\d+$/.test(d) && Number(d) >= 1 && Number(d) <= 366)) {
     throw new ConfigError('EXPIRY_REMINDER_DAYS', 'comma-separated whole numbers of days from 1 to 366, e.g. 60,30,7,1', days);
   }

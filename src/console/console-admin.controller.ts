@@ -50,10 +50,16 @@ export class ConsoleAdminController {
       const dto = (await validationPipe().transform(input, { type: 'body', metatype: CreateTokenDto })) as CreateTokenDto;
       const made = await this.tokens.create(dto, actor);
       // Shown on this answer only (no redirect): the secret must not sit in a URL or a later page.
-      res.status(201).type('html').send(await this.renderTokens(actor, req.consoleCsrf!, { created: { token: made.token, role: made.role, name: made.name } }));
+      res
+        .status(201)
+        .type('html')
+        .send(await this.renderTokens(actor, req.consoleCsrf!, { created: { token: made.token, role: made.role, name: made.name } }));
     } catch (err) {
       if (!(err instanceof InvalidError)) throw err;
-      res.status(400).type('html').send(await this.renderTokens(actor, req.consoleCsrf!, { error: err.message }));
+      res
+        .status(400)
+        .type('html')
+        .send(await this.renderTokens(actor, req.consoleCsrf!, { error: err.message }));
     }
   }
 
@@ -70,7 +76,11 @@ export class ConsoleAdminController {
     return actor;
   }
 
-  private async renderTokens(actor: Actor, csrf: string, extra: { created?: { token: string; role: string; name: string | null }; error?: string; revoked?: boolean }): Promise<string> {
+  private async renderTokens(
+    actor: Actor,
+    csrf: string,
+    extra: { created?: { token: string; role: string; name: string | null }; error?: string; revoked?: boolean },
+  ): Promise<string> {
     this.admin(actor);
     const [tokens, clients] = await Promise.all([this.tokens.list(), clientChoices(this.clients, actor)]);
     return tokensPage({ tokens, clients, ...extra }, actor, csrf);

@@ -37,7 +37,10 @@ export class ConsoleAuthGuard implements CanActivate {
     const req = http.getRequest<ConsoleRequest>();
     applyConsoleHeaders(http.getResponse<Response>());
     const cookies = consoleCookies(this.config.publicUrl);
-    const session = await this.sessions.find(readCookie(req, cookies.session), typeof (req as { id?: unknown }).id === 'string' ? ((req as { id?: unknown }).id as string) : null);
+    const session = await this.sessions.find(
+      readCookie(req, cookies.session),
+      typeof (req as { id?: unknown }).id === 'string' ? ((req as { id?: unknown }).id as string) : null,
+    );
     if (session) {
       req.actor = session.actor;
       req.consoleCsrf = session.csrfToken;

@@ -53,7 +53,11 @@ export class ConsoleClientsController {
   async createClient(@Req() req: ConsoleRequest, @Body() form: Form, @Res() res: Response): Promise<void> {
     const actor = req.actor!;
     const values = { name: text(form, 'name'), notes: text(form, 'notes'), contactName: text(form, 'contactName'), contactEmail: text(form, 'contactEmail') };
-    const input = { name: values.name ?? '', notes: one(values.notes) ?? null, contacts: [{ name: values.contactName ?? '', email: (values.contactEmail ?? '').trim() }] };
+    const input = {
+      name: values.name ?? '',
+      notes: one(values.notes) ?? null,
+      contacts: [{ name: values.contactName ?? '', email: (values.contactEmail ?? '').trim() }],
+    };
     try {
       const dto = (await validationPipe().transform(input, { type: 'body', metatype: CreateClientDto })) as CreateClientDto;
       const made = await this.clients.create(dto, actor);
@@ -61,7 +65,10 @@ export class ConsoleClientsController {
     } catch (err) {
       if (!(err instanceof AsterError) || err instanceof ForbiddenError) throw err;
       const list = await this.clients.list(Object.assign(new ClientQuery(), { page: 1, limit: 50 }), actor);
-      res.status(HTTP_STATUS[err.code]).type('html').send(clientsPage({ ...list, error: err.message, values }, actor, req.consoleCsrf!));
+      res
+        .status(HTTP_STATUS[err.code])
+        .type('html')
+        .send(clientsPage({ ...list, error: err.message, values }, actor, req.consoleCsrf!));
     }
   }
 
@@ -92,7 +99,10 @@ export class ConsoleClientsController {
       res.redirect(303, `/console/clients/${client.id}?saved=1`);
     } catch (err) {
       if (!(err instanceof AsterError) || err instanceof NotFoundError || err instanceof ForbiddenError) throw err;
-      res.status(HTTP_STATUS[err.code]).type('html').send(clientPage(await this.clients.detail(client.id, req.actor!), req.actor!, req.consoleCsrf!, undefined, err.message));
+      res
+        .status(HTTP_STATUS[err.code])
+        .type('html')
+        .send(clientPage(await this.clients.detail(client.id, req.actor!), req.actor!, req.consoleCsrf!, undefined, err.message));
     }
   }
 

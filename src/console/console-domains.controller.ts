@@ -38,10 +38,7 @@ export class ConsoleDomainsController {
 
   @Get()
   async overview(@Req() req: ConsoleRequest): Promise<string> {
-    const [overview, alerts] = await Promise.all([
-      this.queries.overview(req.actor!),
-      this.watch.events({ page: 1, limit: 10, skip: 0 }, req.actor!),
-    ]);
+    const [overview, alerts] = await Promise.all([this.queries.overview(req.actor!), this.watch.events({ page: 1, limit: 10, skip: 0 }, req.actor!)]);
     return overviewPage({ ...overview, registryAlerts: alerts.items.filter((e) => e.kind !== 'expiry_reminder') }, req.actor!, req.consoleCsrf!);
   }
 
@@ -126,7 +123,10 @@ export class ConsoleDomainsController {
       res.redirect(303, `/console/domains/${encodeURIComponent(saved.name)}?saved=1`);
     } catch (err) {
       if (!(err instanceof InvalidError)) throw err;
-      res.status(400).type('html').send(await this.renderDomain(actor, req.consoleCsrf!, name, { error: err.message }));
+      res
+        .status(400)
+        .type('html')
+        .send(await this.renderDomain(actor, req.consoleCsrf!, name, { error: err.message }));
     }
   }
 

@@ -43,7 +43,14 @@ export class ConsoleMessagesController {
     const q = Object.assign(new MessageQuery(), { status, holdReason, domain, clientId, suspicious: suspicious ? true : undefined, page: pageNo, limit: 50 });
     const result = await this.messages.list(q, req.actor!);
     return messagesPage(
-      { items: result.items, total: result.total, capped: result.totalCapped === true, page: result.page, limit: result.limit, filters: { status, holdReason, domain, clientId, suspicious } },
+      {
+        items: result.items,
+        total: result.total,
+        capped: result.totalCapped === true,
+        page: result.page,
+        limit: result.limit,
+        filters: { status, holdReason, domain, clientId, suspicious },
+      },
       req.actor!,
       req.consoleCsrf!,
     );
@@ -84,14 +91,20 @@ export class ConsoleMessagesController {
       res.redirect(303, `/console/messages/${id}?done=${done}`);
     } catch (err) {
       if (!(err instanceof AsterError) || err instanceof NotFoundError || err instanceof ForbiddenError) throw err;
-      res.status(HTTP_STATUS[err.code]).type('html').send(await this.renderMessage(req.actor!, req.consoleCsrf!, id, { error: err.message }));
+      res
+        .status(HTTP_STATUS[err.code])
+        .type('html')
+        .send(await this.renderMessage(req.actor!, req.consoleCsrf!, id, { error: err.message }));
     }
   }
 
   private async renderMessage(actor: Actor, csrf: string, id: string, extra: { done?: string; error?: string }): Promise<string> {
     requireUuid('Message', id);
     const message = (await this.messages.show(id, actor)) as unknown as MessageView;
-    const [original, clients] = await Promise.all([this.originalText(id, actor), actor.role === 'client' ? Promise.resolve([]) : clientChoices(this.clients, actor)]);
+    const [original, clients] = await Promise.all([
+      this.originalText(id, actor),
+      actor.role === 'client' ? Promise.resolve([]) : clientChoices(this.clients, actor),
+    ]);
     const view: MessagePageView = { message, text: original, clients, ...extra };
     return messagePage(view, actor, csrf);
   }

@@ -42,7 +42,10 @@ export function list(value: unknown): string[] {
 
 /** A textarea of one item per line (or comma-separated). */
 export function lines(value: string | undefined): string[] {
-  return (value ?? '').split(/[\r\n,]+/).map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(/[\r\n,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** `?page=` as a page number within reason. */

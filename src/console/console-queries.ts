@@ -95,7 +95,9 @@ export class ConsoleQueries {
         ps.push(after.expiresAt, after.name);
         dated.push(`(d."expiresAt", d.name) > ($${ps.length - 1}, $${ps.length})`);
       }
-      rows.push(...(await this.db.query<DomainRow[]>(`${select} WHERE ${dated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${DOMAIN_PAGE_SIZE + 1}`, ps)));
+      rows.push(
+        ...(await this.db.query<DomainRow[]>(`${select} WHERE ${dated.join(' AND ')} ORDER BY d."expiresAt", d.name LIMIT ${DOMAIN_PAGE_SIZE + 1}`, ps)),
+      );
     }
     if (rows.length <= DOMAIN_PAGE_SIZE) {
       const undated = [...where, `d."expiresAt" IS NULL`];
@@ -133,7 +135,10 @@ export class ConsoleQueries {
           WHERE d."expiresAt" >= $1 AND d."expiresAt" < $2 AND ($3::uuid IS NULL OR d."clientId" = $3) ORDER BY d."expiresAt", d.name LIMIT 10`,
         [now, soon, scope],
       ),
-      this.db.query<Count>(`SELECT count(*)::int AS count FROM domain d WHERE d."expiresAt" >= $1 AND d."expiresAt" < $2 AND ($3::uuid IS NULL OR d."clientId" = $3)`, [now, soon, scope]),
+      this.db.query<Count>(
+        `SELECT count(*)::int AS count FROM domain d WHERE d."expiresAt" >= $1 AND d."expiresAt" < $2 AND ($3::uuid IS NULL OR d."clientId" = $3)`,
+        [now, soon, scope],
+      ),
       this.db.query<Overview['failedDeliveries']>(
         `SELECT d.id, d.email, d."lastResponse", d."inboundMessageId" AS "messageId", m.subject, d."updatedAt" AS at
            FROM delivery d LEFT JOIN inbound_message m ON m.id = d."inboundMessageId"

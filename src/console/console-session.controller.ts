@@ -52,14 +52,20 @@ export class ConsoleSessionController {
     const locked = failures.lockedFor(req.ip);
     if (locked > 0) {
       res.setHeader('Retry-After', String(locked));
-      res.status(429).type('html').send(loginPage(this.loginCsrf(req, res), `Too many wrong tokens from your address; try again in ${locked} seconds.`));
+      res
+        .status(429)
+        .type('html')
+        .send(loginPage(this.loginCsrf(req, res), `Too many wrong tokens from your address; try again in ${locked} seconds.`));
       return;
     }
     const token = (text(form, 'token') ?? '').trim();
     const id = token && token.length <= 200 ? await this.sessions.open(token) : null;
     if (!id) {
       if (token) failures.record(req.ip, token);
-      res.status(401).type('html').send(loginPage(this.loginCsrf(req, res), 'That token is unknown or has been revoked.'));
+      res
+        .status(401)
+        .type('html')
+        .send(loginPage(this.loginCsrf(req, res), 'That token is unknown or has been revoked.'));
       return;
     }
     clearCookie(res, this.cookies.loginCsrf, this.cookies.secure);

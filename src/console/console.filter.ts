@@ -32,6 +32,9 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     } else {
       this.logger.error(exception);
     }
-    res.status(status).type('text/html').send(errorPage({ actor: req.actor ?? null, csrf: req.consoleCsrf }, status, message));
+    res
+      .status(status)
+      .type('text/html')
+      .send(errorPage({ actor: req.actor ?? null, csrf: req.consoleCsrf }, status, message));
   }
 }

@@ -14,7 +14,20 @@ import { RawMessage } from '../mail/intake/raw-message.entity';
 import { Registrar } from '../registrars/registrar.entity';
 import { WatchEvent } from '../watch/watch-event.entity';
 
-export const ENTITIES = [Client, Contact, Registrar, Domain, ApiToken, AuditEvent, InboundMessage, RawMessage, Delivery, DeliveryAttempt, ConsoleSession, WatchEvent];
+export const ENTITIES = [
+  Client,
+  Contact,
+  Registrar,
+  Domain,
+  ApiToken,
+  AuditEvent,
+  InboundMessage,
+  RawMessage,
+  Delivery,
+  DeliveryAttempt,
+  ConsoleSession,
+  WatchEvent,
+];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

@@ -144,8 +144,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   } catch (err) {
     throw fail('start', err);
   }
-  const serverUrl = (database: string) =>
-    `postgres://aster:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const serverUrl = (database: string) => `postgres://aster:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   const client = pg.getPgClient('postgres', '127.0.0.1');
   try {
     await client.connect();

@@ -28,7 +28,10 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly workers = new Map<string, string[]>();
   private readonly nudges = new Map<string, number>();
 
-  constructor(@Inject(DATABASE_URL) databaseUrl: string, @Inject(ASTER_CONFIG) private readonly config: AsterConfig) {
+  constructor(
+    @Inject(DATABASE_URL) databaseUrl: string,
+    @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
+  ) {
     this.boss = new PgBoss({
       connectionString: databaseUrl,
       schema: 'pgboss',
@@ -96,16 +99,12 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     const ids: string[] = [];
     for (let i = 0; i < (options.workers ?? 1); i++) {
       let id = '';
-      id = await this.boss.work<T>(
-        queue,
-        { includeMetadata: true, batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
-        async (jobs) => {
-          await handler(jobs.map((job) => ({ data: job.data, id: job.id, retryCount: job.retryCount })));
-          // pg-boss 10 otherwise sleeps out its polling interval even after a full batch, capping a
-          // queue at batchSize jobs per 0.5 s (docs/benchmarks.md): a full batch means more are waiting.
-          if (jobs.length === batchSize && id) this.boss.notifyWorker(id);
-        },
-      );
+      id = await this.boss.work<T>(queue, { includeMetadata: true, batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 }, async (jobs) => {
+        await handler(jobs.map((job) => ({ data: job.data, id: job.id, retryCount: job.retryCount })));
+        // pg-boss 10 otherwise sleeps out its polling interval even after a full batch, capping a
+        // queue at batchSize jobs per 0.5 s (docs/benchmarks.md): a full batch means more are waiting.
+        if (jobs.length === batchSize && id) this.boss.notifyWorker(id);
+      });
       ids.push(id);
     }
     this.workers.set(queue, ids);

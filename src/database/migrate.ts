@@ -19,7 +19,9 @@ export async function databaseWarnings(url: string): Promise<string[]> {
   try {
     const [{ autovacuum }] = await ds.query<{ autovacuum: string }[]>('SELECT current_setting($1) AS autovacuum', ['autovacuum']);
     return autovacuum === 'off'
-      ? ['PostgreSQL runs with autovacuum = off: dead rows will gather in the job and message tables and slow intake down over time; turn it on, or VACUUM ANALYZE regularly.']
+      ? [
+          'PostgreSQL runs with autovacuum = off: dead rows will gather in the job and message tables and slow intake down over time; turn it on, or VACUUM ANALYZE regularly.',
+        ]
       : [];
   } finally {
     await ds.destroy();

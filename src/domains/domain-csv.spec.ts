@@ -18,7 +18,11 @@ describe('readDomainCsv', () => {
 
   it.each([
     ['a BOM and CRLF line ends', `\uFEFF${HEADER}\r\nlindapence.com,Linda,,,,\r\n`, { name: 'lindapence.com', client: 'Linda' }],
-    ['quoted cells with commas, quotes and line breaks', `${HEADER}\n"lindapence.com","Pence, Linda ""Art""",,,,"ok\nclientHold"\n`, { client: 'Pence, Linda "Art"', statuses: 'ok\nclientHold' }],
+    [
+      'quoted cells with commas, quotes and line breaks',
+      `${HEADER}\n"lindapence.com","Pence, Linda ""Art""",,,,"ok\nclientHold"\n`,
+      { client: 'Pence, Linda "Art"', statuses: 'ok\nclientHold' },
+    ],
     ['header case and spaces', ' Name , CLIENT \nlindapence.com,Linda\n', { name: 'lindapence.com', client: 'Linda' }],
     ['columns in any order, some missing', 'client,name\nLinda,lindapence.com\n', { name: 'lindapence.com', client: 'Linda' }],
     ['blank lines and empty rows skipped', `${HEADER}\n\n,,,,,\nlindapence.com,Linda,,,,\n\n`, { name: 'lindapence.com' }],
@@ -64,7 +68,14 @@ describe('readDomainCsv', () => {
 describe('writeDomainCsv', () => {
   it('writes the header and quotes what needs quoting, so that it reads back the same', () => {
     const records = [
-      { name: 'lindapence.com', client: 'Pence, Linda "Art"', registrar: 'Gandi', registeredAt: '2019-03-01T00:00:00.000Z', expiresAt: '', statuses: 'ok clientHold' },
+      {
+        name: 'lindapence.com',
+        client: 'Pence, Linda "Art"',
+        registrar: 'Gandi',
+        registeredAt: '2019-03-01T00:00:00.000Z',
+        expiresAt: '',
+        statuses: 'ok clientHold',
+      },
       { name: 'xn--bcher-kva.de', client: 'Bücher GmbH', registrar: '', registeredAt: '', expiresAt: '2027-01-01T00:00:00.000Z', statuses: '' },
     ];
     const csv = writeDomainCsv(records);

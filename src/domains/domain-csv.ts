@@ -87,10 +87,7 @@ export function readDomainCsv(body: unknown): CsvRow[] {
 function readHeader(header: string[]): CsvColumn[] {
   const unknown = header.filter((h) => !BY_LOWER_CASE.has(h.toLowerCase()));
   if (unknown.length > 0) {
-    throw InvalidError.field(
-      'body',
-      `unknown column(s) ${unknown.map((u) => `'${u}'`).join(', ')} in the header; the columns are ${CSV_COLUMNS.join(',')}`,
-    );
+    throw InvalidError.field('body', `unknown column(s) ${unknown.map((u) => `'${u}'`).join(', ')} in the header; the columns are ${CSV_COLUMNS.join(',')}`);
   }
   const columns = header.map((h) => BY_LOWER_CASE.get(h.toLowerCase())!);
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);

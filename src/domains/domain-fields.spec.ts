@@ -21,9 +21,24 @@ describe('parseIsoDate', () => {
   });
 
   it.each([
-    '', 'soon', '2026-3-1', '01.03.2026', '03/01/2026', '2026-13-01', '2026-00-10', '2026-02-29', '2026-04-31',
-    '2026-03-01T24:00:00Z', '2026-03-01T12:60:00Z', '2026-03-01T12:30:61Z', '2026-03-01T12:30:00+25:00',
-    '1970-01-01', '9999-12-31', '20260301', '2026-03-01Z', '1772323200',
+    '',
+    'soon',
+    '2026-3-1',
+    '01.03.2026',
+    '03/01/2026',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-02-29',
+    '2026-04-31',
+    '2026-03-01T24:00:00Z',
+    '2026-03-01T12:60:00Z',
+    '2026-03-01T12:30:61Z',
+    '2026-03-01T12:30:00+25:00',
+    '1970-01-01',
+    '9999-12-31',
+    '20260301',
+    '2026-03-01Z',
+    '1772323200',
   ])('refuses %j', (input) => {
     expect(parseIsoDate(input)).toBeUndefined();
   });
@@ -59,7 +74,11 @@ describe('canonicalEppStatus', () => {
 describe('readDomainFields', () => {
   it.each([
     [{}, {}, []],
-    [{ registeredAt: '2019-03-01', expiresAt: '2027-03-01' }, { registeredAt: new Date('2019-03-01T00:00:00Z'), expiresAt: new Date('2027-03-01T00:00:00Z') }, []],
+    [
+      { registeredAt: '2019-03-01', expiresAt: '2027-03-01' },
+      { registeredAt: new Date('2019-03-01T00:00:00Z'), expiresAt: new Date('2027-03-01T00:00:00Z') },
+      [],
+    ],
     [{ registeredAt: null, lastTransferredAt: null }, { registeredAt: null, lastTransferredAt: null }, []],
     [{ statuses: ['OK', 'clienthold', 'ok'] }, { statuses: ['ok', 'clientHold'] }, []],
     [{ statuses: null }, { statuses: [] }, []],
@@ -68,8 +87,16 @@ describe('readDomainFields', () => {
     [{ expiresAt: 'next year', registrantChangedAt: '2025-02-30' }, {}, ['expiresAt', 'registrantChangedAt']],
     [{ statuses: ['ok', 'locked', 'clientHold', 'frozen'] }, { statuses: ['ok', 'clientHold'] }, ['statuses.1', 'statuses.3']],
     [{ nameservers: ['ns1.example.net', '192.0.2.53'] }, { nameservers: ['ns1.example.net'] }, ['nameservers.1']],
-    [{ registeredAt: '2027-03-01', expiresAt: '2027-03-01' }, { registeredAt: new Date('2027-03-01T00:00:00Z'), expiresAt: new Date('2027-03-01T00:00:00Z') }, ['expiresAt']],
-    [{ registeredAt: '2027-03-01', expiresAt: '2026-03-01' }, { registeredAt: new Date('2027-03-01T00:00:00Z'), expiresAt: new Date('2026-03-01T00:00:00Z') }, ['expiresAt']],
+    [
+      { registeredAt: '2027-03-01', expiresAt: '2027-03-01' },
+      { registeredAt: new Date('2027-03-01T00:00:00Z'), expiresAt: new Date('2027-03-01T00:00:00Z') },
+      ['expiresAt'],
+    ],
+    [
+      { registeredAt: '2027-03-01', expiresAt: '2026-03-01' },
+      { registeredAt: new Date('2027-03-01T00:00:00Z'), expiresAt: new Date('2026-03-01T00:00:00Z') },
+      ['expiresAt'],
+    ],
   ])('%j gives %j and errors on %j', (input, values, fields) => {
     const result = readDomainFields(input);
     expect(result.values).toEqual(values);

@@ -12,8 +12,7 @@ export type DateField = (typeof DATE_FIELDS)[number];
 const YEARS = { min: 1985, max: 2199 };
 
 // A calendar date, optionally with a time and a UTC offset (ISO 8601 / RFC 3339, `T` or a space).
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /**
  * The instant an ISO 8601 date names, or undefined when it is not a real date. A date alone
@@ -84,12 +83,16 @@ export function readDomainFields(input: DomainFieldsInput): { values: DomainFiel
     else errors.push({ field, message: `'${raw}' is not a date; use ISO 8601, e.g. 2026-03-01 or 2026-03-01T12:00:00Z` });
   }
   if (input.statuses !== undefined) {
-    values.statuses = readList(input.statuses, 'statuses', canonicalEppStatus, (raw) =>
-      `'${raw}' is not an EPP status code (RFC 5731/3915), e.g. clientTransferProhibited`, errors);
+    values.statuses = readList(
+      input.statuses,
+      'statuses',
+      canonicalEppStatus,
+      (raw) => `'${raw}' is not an EPP status code (RFC 5731/3915), e.g. clientTransferProhibited`,
+      errors,
+    );
   }
   if (input.nameservers !== undefined) {
-    values.nameservers = readList(input.nameservers, 'nameservers', parseHostName, (raw) =>
-      `'${raw}' is not a host name such as ns1.example.net`, errors);
+    values.nameservers = readList(input.nameservers, 'nameservers', parseHostName, (raw) => `'${raw}' is not a host name such as ns1.example.net`, errors);
   }
   if (values.registeredAt && values.expiresAt) {
     const order = checkDateOrder(values.registeredAt, values.expiresAt);

@@ -10,9 +10,7 @@ export interface DomainName {
   unicode: string;
 }
 
-export type DomainNameCheck =
-  | { ok: true; name: DomainName }
-  | { ok: false; reason: string; suggestion?: string };
+export type DomainNameCheck = { ok: true; name: DomainName } | { ok: false; reason: string; suggestion?: string };
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 

@@ -203,8 +203,7 @@ export class DomainsCsvService {
    * another writer), its batch is undone and written again row by row, so only that row fails.
    */
   private async writeRows(run: ImportRun, writes: RowWrite[], report: DomainImportRowDto[]): Promise<void> {
-    const writeOne = (manager: EntityManager, w: RowWrite) =>
-      this.domains.write(manager, run.actor, 'import', w.existing, w.name, w.changes);
+    const writeOne = (manager: EntityManager, w: RowWrite) => this.domains.write(manager, run.actor, 'import', w.existing, w.name, w.changes);
     for (let start = 0; start < writes.length; start += WRITE_BATCH) {
       const batch = writes.slice(start, start + WRITE_BATCH);
       try {

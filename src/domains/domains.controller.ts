@@ -64,7 +64,7 @@ export class DomainsController {
     summary: 'Create or update domains from CSV',
     description:
       `Header \`${CSV_COLUMNS.join(',')}\` (only \`name\` is required; \`client\` is a client id or exact name, any case; ` +
-      'statuses separated by spaces, `;` or `|`). A `\'` the export put before a formula character is taken off. ' +
+      "statuses separated by spaces, `;` or `|`). A `'` the export put before a formula character is taken off. " +
       'An existing domain is updated from the non-empty cells of its row. ' +
       `At most ${MAX_IMPORT_ROWS} rows. A bad row is reported and skipped, unless \`atomic=true\`, when any bad row ` +
       'rolls back all of them. `dryRun=true` checks and reports without writing.',

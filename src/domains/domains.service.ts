@@ -190,9 +190,7 @@ export class DomainsService {
     const ascii = toAsciiHost(name);
     const scope = clientScope(actor);
     const domain =
-      ascii === ''
-        ? null
-        : await this.domains.createQueryBuilder('d').leftJoinAndSelect('d.registrar', 'r').where('d.name = :name', { name: ascii }).getOne();
+      ascii === '' ? null : await this.domains.createQueryBuilder('d').leftJoinAndSelect('d.registrar', 'r').where('d.name = :name', { name: ascii }).getOne();
     if (!domain || (scope !== undefined && domain.clientId !== scope)) throw new NotFoundError('Domain', name);
     return domain;
   }

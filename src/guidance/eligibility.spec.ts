@@ -23,11 +23,7 @@ function domain(overrides: Partial<GuidanceDomain> = {}): GuidanceDomain {
   };
 }
 
-function guidance(
-  overrides: Partial<GuidanceDomain>,
-  at: string,
-  options: { rules?: PolicyRule[]; hostNameservers?: string[] } = {},
-): TransferGuidance {
+function guidance(overrides: Partial<GuidanceDomain>, at: string, options: { rules?: PolicyRule[]; hostNameservers?: string[] } = {}): TransferGuidance {
   return transferGuidance({
     domain: domain(overrides),
     at: day(at),
@@ -42,9 +38,7 @@ const warning = (g: TransferGuidance, code: string) => g.warnings.find((w) => w.
 describe('transferGuidance', () => {
   it('answers in the shape of the Contract', () => {
     const g = guidance({}, '2026-11-25');
-    expect(Object.keys(g)).toEqual(
-      expect.arrayContaining(['domain', 'eligible', 'earliestTransferDate', 'blockers', 'steps', 'caveats']),
-    );
+    expect(Object.keys(g)).toEqual(expect.arrayContaining(['domain', 'eligible', 'earliestTransferDate', 'blockers', 'steps', 'caveats']));
     expect(g).toMatchObject({ domain: 'lindapence.com', eligible: true, earliestTransferDate: '2026-11-25', blockers: [] });
     expect(g.steps.length).toBeGreaterThan(3);
     expect(g.rules.every((r) => r.source.url.startsWith('http'))).toBe(true);
@@ -156,12 +150,9 @@ describe('transferGuidance', () => {
       expect(g.earliestTransferDate).toBe(earliest);
     });
 
-    it.each([['ok'], ['clientDeleteProhibited'], ['clientUpdateProhibited'], ['autoRenewPeriod'], ['addPeriod']])(
-      '%s does not block a transfer',
-      (status) => {
-        expect(guidance({ statuses: [status] }, '2026-11-25').eligible).toBe(true);
-      },
-    );
+    it.each([['ok'], ['clientDeleteProhibited'], ['clientUpdateProhibited'], ['autoRenewPeriod'], ['addPeriod']])('%s does not block a transfer', (status) => {
+      expect(guidance({ statuses: [status] }, '2026-11-25').eligible).toBe(true);
+    });
 
     it.each([
       ['client transfer prohibited'],
@@ -294,7 +285,9 @@ describe('transferGuidance', () => {
 
     it('at 35 days: says it may already be in redemption, and to check first', () => {
       const message = blocker(guidance({ expiresAt, statuses: [] }, '2026-10-26'), 'expired')!.message;
-      expect(message).toMatch(/may already have deleted it: it would then be in its 30-day redemption period, where it can only be restored, for a restore fee/);
+      expect(message).toMatch(
+        /may already have deleted it: it would then be in its 30-day redemption period, where it can only be restored, for a restore fee/,
+      );
     });
 
     it('at 60 days: no longer renewable; restore with a fee if deleted, or kept by the registrar', () => {
@@ -320,9 +313,7 @@ describe('transferGuidance', () => {
     });
 
     it('at 77 days: being deleted, released by 10 December at the latest', () => {
-      expect(blocker(guidance({ expiresAt, statuses: [] }, '2026-12-07'), 'pending_delete')!.message).toMatch(
-        /releases it by 10 December 2026 at the latest/,
-      );
+      expect(blocker(guidance({ expiresAt, statuses: [] }, '2026-12-07'), 'pending_delete')!.message).toMatch(/releases it by 10 December 2026 at the latest/);
     });
 
     it('believes a recorded autoRenewPeriod over the date: still renewable at 50 days', () => {
@@ -418,9 +409,9 @@ describe('transferGuidance', () => {
     });
   });
 
-  describe('the revised policy\'s details', () => {
+  describe("the revised policy's details", () => {
     const rules = policyTable({ revisedTransferPolicyFrom: '2027-03-01' });
-    it('says the lock after a move may be lifted early on the registrant\'s reasoned request', () => {
+    it("says the lock after a move may be lifted early on the registrant's reasoned request", () => {
       const g = guidance({ lastTransferredAt: day('2027-03-05') }, '2027-03-10', { rules });
       expect(blocker(g, 'lock_after_transfer')!.message).toMatch(/may lift this lock sooner if the registrant asks for it and gives a reasonable basis/);
       const today = guidance({ lastTransferredAt: day('2026-11-05') }, '2026-11-10');
@@ -448,9 +439,9 @@ describe('transferGuidance', () => {
 
   describe('warnings', () => {
     it.each([
-      ['the host\'s nameservers, in any case and with a trailing dot', ['NS1.ArtSites.test.', 'ns2.artsites.test'], HOST_NAMESERVERS, true],
+      ["the host's nameservers, in any case and with a trailing dot", ['NS1.ArtSites.test.', 'ns2.artsites.test'], HOST_NAMESERVERS, true],
       ['a wildcard host pattern', ['ns9.artsites.test'], ['*.artsites.test'], true],
-      ['someone else\'s nameservers', ['ns1.otherdns.example'], HOST_NAMESERVERS, false],
+      ["someone else's nameservers", ['ns1.otherdns.example'], HOST_NAMESERVERS, false],
       ['a look-alike', ['ns1.artsites.test.evil.example'], ['*.artsites.test'], false],
       ['no host nameservers configured', ['ns1.artsites.test'], [], false],
     ])('dns_hosted_by_host with %s: %s', (_label, nameservers, hostNameservers, hosted) => {
@@ -542,7 +533,7 @@ describe('transferGuidance', () => {
   });
 
   describe('steps', () => {
-    it('puts the registrar\'s notes right after unlocking and before asking for the code', () => {
+    it("puts the registrar's notes right after unlocking and before asking for the code", () => {
       const registrarNotes = 'Unlock under Domains > Transfer; the code is e-mailed to the account holder.';
       const g = guidance({ registrarNotes, statuses: ['clientTransferProhibited'] }, '2026-11-25');
       const unlock = g.steps.findIndex((s) => s.startsWith('Ask us to remove the transfer lock'));
@@ -667,24 +658,68 @@ describe('transferDecision', () => {
     [
       'a healthy .com',
       {},
-      ['check_registrant_email', 'open_account_at_new_registrar', 'check_unlocked', 'ask_for_code', 'start_move', 'expect_confirmation', 'wait_for_completion', 'after_the_move'],
+      [
+        'check_registrant_email',
+        'open_account_at_new_registrar',
+        'check_unlocked',
+        'ask_for_code',
+        'start_move',
+        'expect_confirmation',
+        'wait_for_completion',
+        'after_the_move',
+      ],
     ],
     [
       'a new .com with the client lock on and DNS at the host',
       { registeredAt: day('2026-11-01'), statuses: ['clientTransferProhibited'], nameservers: ['ns1.artsites.test'] },
-      ['wait_for_lock', 'check_registrant_email', 'open_account_at_new_registrar', 'set_up_dns_elsewhere', 'unlock', 'ask_for_code', 'start_move', 'expect_confirmation', 'wait_for_completion', 'after_the_move'],
+      [
+        'wait_for_lock',
+        'check_registrant_email',
+        'open_account_at_new_registrar',
+        'set_up_dns_elsewhere',
+        'unlock',
+        'ask_for_code',
+        'start_move',
+        'expect_confirmation',
+        'wait_for_completion',
+        'after_the_move',
+      ],
     ],
     [
       'a .com 35 days past expiry',
       { expiresAt: day('2026-10-21') },
-      ['check_not_deleted', 'move_instead_of_renewing', 'renew_if_staying', 'check_registrant_email', 'open_account_at_new_registrar', 'check_unlocked', 'ask_for_code', 'start_move', 'expect_confirmation', 'wait_for_completion', 'after_the_move'],
+      [
+        'check_not_deleted',
+        'move_instead_of_renewing',
+        'renew_if_staying',
+        'check_registrant_email',
+        'open_account_at_new_registrar',
+        'check_unlocked',
+        'ask_for_code',
+        'start_move',
+        'expect_confirmation',
+        'wait_for_completion',
+        'after_the_move',
+      ],
     ],
     [
       'a .co.uk with the client lock on',
       { name: 'lindapence.co.uk', statuses: ['clientTransferProhibited'] },
-      ['check_registrant_email', 'open_account_at_new_registrar', 'ask_for_registrar_tag', 'unlock_before_tag_change', 'change_registrar_tag', 'accept_at_new_registrar', 'after_the_move'],
+      [
+        'check_registrant_email',
+        'open_account_at_new_registrar',
+        'ask_for_registrar_tag',
+        'unlock_before_tag_change',
+        'change_registrar_tag',
+        'accept_at_new_registrar',
+        'after_the_move',
+      ],
     ],
-    ['a deleted .eu', { name: 'omarhaddad.eu', statuses: ['pendingDelete'] }, ['reactivate_from_quarantine', 'move_once_active', 'register_again_after_quarantine']],
+    [
+      'a deleted .eu',
+      { name: 'omarhaddad.eu', statuses: ['pendingDelete'] },
+      ['reactivate_from_quarantine', 'move_once_active', 'register_again_after_quarantine'],
+    ],
     ['a .com being deleted', { statuses: ['pendingDelete'] }, ['nothing_can_be_done', 'register_again_when_released']],
   ])('%s: steps %j', (_name, overrides, steps) => {
     expect(stepNames(decide(overrides, '2026-11-25'))).toEqual(steps);

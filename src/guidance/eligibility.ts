@@ -128,12 +128,7 @@ export type LockBlocker =
     });
 
 export type StatusBlockerCode =
-  | 'client_transfer_prohibited'
-  | 'server_transfer_prohibited'
-  | 'pending_transfer'
-  | 'redemption_period'
-  | 'pending_restore'
-  | 'pending_delete';
+  'client_transfer_prohibited' | 'server_transfer_prohibited' | 'pending_transfer' | 'redemption_period' | 'pending_restore' | 'pending_delete';
 
 export type Blocker =
   | LockBlocker
@@ -449,9 +444,7 @@ export function expiryStage(domain: GuidanceDomain, tld: string, at: Date, rules
   if (at < redemptionEndsBy) return { stage: 'past_grace', expiresAt, days, graceEnds, redemptionEndsBy };
   const pendingDelete = ruleOfKind(rules, 'pending_delete_period');
   const releasedBy = addDays(redemptionEndsBy, pendingDelete?.params.days ?? 0);
-  return at < releasedBy
-    ? { stage: 'past_redemption', expiresAt, days, releasedBy }
-    : { stage: 'released', expiresAt, days, releasedBy };
+  return at < releasedBy ? { stage: 'past_redemption', expiresAt, days, releasedBy } : { stage: 'released', expiresAt, days, releasedBy };
 }
 
 const EXPIRY_BLOCKER: Readonly<Record<ExpiryStage['stage'], { code: 'expired' | 'redemption_period' | 'pending_delete'; ends: Ends }>> = {
@@ -461,7 +454,6 @@ const EXPIRY_BLOCKER: Readonly<Record<ExpiryStage['stage'], { code: 'expired' | 
   released: { code: 'pending_delete', ends: 'never' },
   expired: { code: 'expired', ends: 'after_action' },
 };
-
 
 function expiryBlocker(stage: ExpiryStage | undefined): Blocker | undefined {
   return stage ? { source: 'expiry', ...EXPIRY_BLOCKER[stage.stage], stage } : undefined;
@@ -482,9 +474,7 @@ function expiryWarning(ctx: Context, blockers: readonly Blocker[]): Warning | un
 
 function matchingNameservers(domain: GuidanceDomain, hostNameservers: readonly string[]): string[] {
   const patterns = hostNameservers.map(hostName).filter((n) => n !== '');
-  return domain.nameservers.map(hostName).filter((ns) =>
-    patterns.some((p) => (p.startsWith('*.') ? ns.endsWith(p.slice(1)) : ns === p)),
-  );
+  return domain.nameservers.map(hostName).filter((ns) => patterns.some((p) => (p.startsWith('*.') ? ns.endsWith(p.slice(1)) : ns === p)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -126,7 +126,11 @@ const SCENARIOS: Record<string, Scenario> = {
   '.eu client lock': { domain: { name: 'omarhaddad.eu', statuses: ['clientTransferProhibited'] }, at: '2026-11-25' },
   '.eu expired': { domain: { name: 'omarhaddad.eu', expiresAt: day('2026-11-10') }, at: '2026-11-25' },
   '.eu pendingDelete': { domain: { name: 'omarhaddad.eu', statuses: ['pendingDelete'] }, at: '2026-11-25', page: true },
-  '.nl pendingDelete, quarantine by the last registrar without fee': { domain: { name: 'lindapence.nl', statuses: ['pendingDelete'] }, at: '2026-11-25', rules: UNUSUAL_PARAMS },
+  '.nl pendingDelete, quarantine by the last registrar without fee': {
+    domain: { name: 'lindapence.nl', statuses: ['pendingDelete'] },
+    at: '2026-11-25',
+    rules: UNUSUAL_PARAMS,
+  },
   '.io pendingDelete (no data)': { domain: { name: 'lindapence.io.', statuses: ['pendingDelete'] }, at: '2026-11-25' },
   '.io expired, locks recorded': { domain: { name: 'LindaPence.IO', registeredAt: day('2026-11-01'), expiresAt: day('2026-11-20') }, at: '2026-11-25' },
   'IDN TLD': { domain: { name: 'xn--bcher-kva.xn--p1ai' }, at: '2026-11-25' },
@@ -144,7 +148,9 @@ describe('transfer guidance, word for word', () => {
     });
     expect(JSON.stringify(answer, null, 2)).toMatchSnapshot('answer');
     if (scenario.page) {
-      const page = domainGuidancePage({ ...answer, unicodeName: answer.domain, registrar: 'Gandi' }, at, [{ slug: 'moving-a-domain', title: 'Moving a domain' }]);
+      const page = domainGuidancePage({ ...answer, unicodeName: answer.domain, registrar: 'Gandi' }, at, [
+        { slug: 'moving-a-domain', title: 'Moving a domain' },
+      ]);
       expect(page).toMatchSnapshot('page');
     }
   });

@@ -65,12 +65,19 @@ export function topicIndexPage(topics: TopicSummary[]): string {
 }
 
 export function topicPage(topic: Topic, topics: TopicSummary[]): string {
-  const others = topics.filter((t) => t.slug !== topic.slug).map((t) => `<li><a href="/guide/${esc(t.slug)}">${esc(t.title)}</a></li>`).join('');
-  return layout(topic.title, `<article>${marked.parse(topic.markdown, { async: false })}</article>
-<nav aria-label="More guidance"><h2>More guidance</h2><ul>${others}</ul></nav>`);
+  const others = topics
+    .filter((t) => t.slug !== topic.slug)
+    .map((t) => `<li><a href="/guide/${esc(t.slug)}">${esc(t.title)}</a></li>`)
+    .join('');
+  return layout(
+    topic.title,
+    `<article>${marked.parse(topic.markdown, { async: false })}</article>
+<nav aria-label="More guidance"><h2>More guidance</h2><ul>${others}</ul></nav>`,
+  );
 }
 
-const day = (iso: string) => new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const day = (iso: string) =>
+  new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 export function domainGuidancePage(g: TransferGuidance & { unicodeName: string; registrar: string | null }, at: Date, topics: TopicSummary[]): string {
   const name = g.unicodeName;
@@ -91,7 +98,10 @@ export function domainGuidancePage(g: TransferGuidance & { unicodeName: string; 
   const caveats = rest.length ? `<h2>Caveats</h2><ul>${rest.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>` : '';
   const sources = g.rules.length
     ? `<h2>Rules this rests on</h2><ul class="muted">${g.rules
-        .map((r) => `<li>${esc(r.summary)} — <a href="${esc(r.source.url)}">${esc(r.source.policy)}${r.source.section ? `, ${esc(r.source.section)}` : ''}</a></li>`)
+        .map(
+          (r) =>
+            `<li>${esc(r.summary)} — <a href="${esc(r.source.url)}">${esc(r.source.policy)}${r.source.section ? `, ${esc(r.source.section)}` : ''}</a></li>`,
+        )
         .join('')}</ul>`
     : '';
   const more = `<h2>More guidance</h2><ul>${topics.map((t) => `<li><a href="/guide/${esc(t.slug)}">${esc(t.title)}</a></li>`).join('')}</ul>`;
@@ -104,5 +114,8 @@ ${verdict}${blockers}${warnings}${steps}${caveats}${sources}${more}`,
 }
 
 export function notFoundPage(): string {
-  return layout('Not found', '<h1>This page does not exist</h1><p>The link may be mistyped, or it has been replaced. Ask the people who manage your domain names for a new one.</p><p><a href="/guide">All guidance</a></p>');
+  return layout(
+    'Not found',
+    '<h1>This page does not exist</h1><p>The link may be mistyped, or it has been replaced. Ask the people who manage your domain names for a new one.</p><p><a href="/guide">All guidance</a></p>',
+  );
 }

@@ -55,7 +55,7 @@ describe('policy table', () => {
     });
   });
 
-  it('states today\'s ICANN rules as in force on 2026-11-25', () => {
+  it("states today's ICANN rules as in force on 2026-11-25", () => {
     const rules = rulesInForce(policyTable(), 'com', day('2026-11-25'));
     expect(ruleOfKind(rules, 'transfer_method')?.params.method).toBe('auth_code');
     expect(ruleOfKind(rules, 'transfer_approval')?.params.approvedBy).toBe('registrant');

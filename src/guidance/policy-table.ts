@@ -120,13 +120,13 @@ const IRTP_DATED: PolicySource = {
 export const CHANGE_OF_REGISTRANT_FROM = '2016-12-01';
 const CHANGE_OF_REGISTRANT_DATED: PolicySource = {
   policy:
-    'ICANN announcement of the Transfer Policy amendments from IRTP Part C (change of registrant and its 60-day lock); enforced from 1 December 2016, as ICANN\'s Policy Implementation Update of 1 June 2016 confirmed',
+    "ICANN announcement of the Transfer Policy amendments from IRTP Part C (change of registrant and its 60-day lock); enforced from 1 December 2016, as ICANN's Policy Implementation Update of 1 June 2016 confirmed",
   url: 'https://www.icann.org/news/announcement-2-2015-09-24-en',
 };
 /** The Expired Registration Recovery Policy took effect. */
 export const ERRP_FROM = '2013-08-31';
 const ERRP_DATED: PolicySource = {
-  policy: 'Expired Registration Recovery Policy, effective 31 August 2013 (date as reported by Admiral Online; ICANN\'s policy page gives no date)',
+  policy: "Expired Registration Recovery Policy, effective 31 August 2013 (date as reported by Admiral Online; ICANN's policy page gives no date)",
   url: 'https://www.admiralonline.com/blog/new-expired-domain-rules-effective-august-2013',
 };
 /** ICANN's advisory on transfers within the Auto-Renew Grace Period (.com/.net/.org grace period policy). */
@@ -209,13 +209,13 @@ const ICANN_RULES: readonly PolicyRule[] = [
   {
     id: 'icann-dns-interruption-before-deletion',
     kind: 'dns_interruption_before_deletion',
-    summary: 'Before an expired gTLD domain is deleted, the registrar must stop it resolving for at least eight consecutive days (to the extent the registry permits).',
+    summary:
+      'Before an expired gTLD domain is deleted, the registrar must stop it resolving for at least eight consecutive days (to the extent the registry permits).',
     source: { policy: ERRP, section: '2.2', url: ERRP_URL },
     tlds: 'gtld',
     effectiveFrom: ERRP_FROM,
     datedBy: ERRP_DATED,
-    note:
-      'Section and wording ("at least 8 consecutive days ... to the extent the registry permits") as quoted in the December 2026 guidance audit; the stored copy of the ERRP page was read only up to 2.1.2. Aster uses it only to say from when a registrar may already have deleted an expired name.',
+    note: 'Section and wording ("at least 8 consecutive days ... to the extent the registry permits") as quoted in the December 2026 guidance audit; the stored copy of the ERRP page was read only up to 2.1.2. Aster uses it only to say from when a registrar may already have deleted an expired name.',
     params: { minDays: 8 },
   },
   {
@@ -231,7 +231,8 @@ const ICANN_RULES: readonly PolicyRule[] = [
   {
     id: 'registry-pending-delete',
     kind: 'pending_delete_period',
-    summary: 'A gTLD domain not restored during redemption spends five more days in pendingDelete, when nothing can be done, and is then released for anyone to register.',
+    summary:
+      'A gTLD domain not restored during redemption spends five more days in pendingDelete, when nothing can be done, and is then released for anyone to register.',
     source: { policy: 'Public Interest Registry (.org), Grace periods FAQ', url: 'https://www.pir.org/get/faq/grace' },
     tlds: 'gtld',
     effectiveFrom: ERRP_FROM,
@@ -258,7 +259,7 @@ const ICANN_RULES_REPLACED_BY_REVISION: readonly PolicyRule[] = [
   {
     id: 'icann-lock-after-registration',
     kind: 'lock_after_registration',
-    summary: 'The registrar may refuse a transfer requested within 60 days of the domain\'s creation date (most do, and the .com registry enforces it).',
+    summary: "The registrar may refuse a transfer requested within 60 days of the domain's creation date (most do, and the .com registry enforces it).",
     source: { policy: TRANSFER_POLICY, section: 'I.A.3.7.5', url: TRANSFER_POLICY_URL },
     tlds: 'gtld',
     effectiveFrom: IRTP_FROM,
@@ -278,7 +279,8 @@ const ICANN_RULES_REPLACED_BY_REVISION: readonly PolicyRule[] = [
   {
     id: 'icann-lock-after-registrant-change',
     kind: 'lock_after_registrant_change',
-    summary: 'After a change of registrant (name, organisation or e-mail) the registrar must lock the domain against transfers for 60 days, unless the registrant opted out before the change (registrars may, but need not, offer the opt-out).',
+    summary:
+      'After a change of registrant (name, organisation or e-mail) the registrar must lock the domain against transfers for 60 days, unless the registrant opted out before the change (registrars may, but need not, offer the opt-out).',
     source: { policy: TRANSFER_POLICY, section: 'II.C.2 (and I.A.3.8.5)', url: TRANSFER_POLICY_URL },
     tlds: 'gtld',
     effectiveFrom: CHANGE_OF_REGISTRANT_FROM,
@@ -289,7 +291,8 @@ const ICANN_RULES_REPLACED_BY_REVISION: readonly PolicyRule[] = [
   {
     id: 'icann-auth-code-delivery',
     kind: 'auth_code_delivery',
-    summary: 'When the registrant asks, the registrar must give the transfer code and remove its transfer lock within five calendar days (at once where it offers self-service).',
+    summary:
+      'When the registrant asks, the registrar must give the transfer code and remove its transfer lock within five calendar days (at once where it offers self-service).',
     source: { policy: TRANSFER_POLICY, section: 'I.A.5.1, I.A.5.2', url: TRANSFER_POLICY_URL },
     tlds: 'gtld',
     effectiveFrom: CURRENT_TRANSFER_POLICY_FROM,
@@ -299,7 +302,8 @@ const ICANN_RULES_REPLACED_BY_REVISION: readonly PolicyRule[] = [
   {
     id: 'icann-confirmation-notice',
     kind: 'confirmation_notice',
-    summary: 'Within 24 hours of a transfer request the current registrar e-mails the registrant to confirm it; no reply is needed for the transfer to go ahead.',
+    summary:
+      'Within 24 hours of a transfer request the current registrar e-mails the registrant to confirm it; no reply is needed for the transfer to go ahead.',
     source: { policy: TRANSFER_POLICY, section: 'I.A.3.1, I.A.3.4, I.A.3.6', url: TRANSFER_POLICY_URL },
     tlds: 'gtld',
     effectiveFrom: CURRENT_TRANSFER_POLICY_FROM,
@@ -322,14 +326,13 @@ const ICANN_RULES_REPLACED_BY_REVISION: readonly PolicyRule[] = [
 // The revised Transfer Policy (adopted 7 June 2026; in force only from a configured date)
 // ---------------------------------------------------------------------------------------------
 
-const TPR_NOTE =
-  'Recommendation text of the adopted Final Report; ICANN will draft the final policy text during implementation, so details may still change.';
+const TPR_NOTE = 'Recommendation text of the adopted Final Report; ICANN will draft the final policy text during implementation, so details may still change.';
 
 export const REVISED_TRANSFER_POLICY_RULES: readonly PolicyRuleDraft[] = [
   {
     id: 'icann-tpr-lock-after-registration',
     kind: 'lock_after_registration',
-    summary: 'The registrar must refuse a transfer for 30 days (720 hours) from the domain\'s creation date.',
+    summary: "The registrar must refuse a transfer for 30 days (720 hours) from the domain's creation date.",
     source: { policy: TPR_FINAL_REPORT, section: 'Recommendations 3 and 22', url: TPR_FINAL_REPORT_URL },
     tlds: 'gtld',
     note: TPR_NOTE,
@@ -339,7 +342,7 @@ export const REVISED_TRANSFER_POLICY_RULES: readonly PolicyRuleDraft[] = [
     id: 'icann-tpr-lock-after-transfer',
     kind: 'lock_after_transfer',
     summary:
-      'The registrar must refuse a transfer for 30 days (720 hours) after a completed transfer between registrars, unless it lifts the lock early at the registrant\'s request with a reasonable basis.',
+      "The registrar must refuse a transfer for 30 days (720 hours) after a completed transfer between registrars, unless it lifts the lock early at the registrant's request with a reasonable basis.",
     source: { policy: TPR_FINAL_REPORT, section: 'Recommendations 18 (18.1, 18.2) and 22', url: TPR_FINAL_REPORT_URL },
     tlds: 'gtld',
     note: TPR_NOTE,
@@ -357,7 +360,7 @@ export const REVISED_TRANSFER_POLICY_RULES: readonly PolicyRuleDraft[] = [
   {
     id: 'icann-tpr-auth-code-delivery',
     kind: 'auth_code_delivery',
-    summary: 'The registrar must set and give the Transfer Authorization Code within at most 120 hours (five days) of the registrant\'s request.',
+    summary: "The registrar must set and give the Transfer Authorization Code within at most 120 hours (five days) of the registrant's request.",
     source: { policy: TPR_FINAL_REPORT, section: 'Recommendation 6', url: TPR_FINAL_REPORT_URL },
     tlds: 'gtld',
     note: TPR_NOTE,
@@ -394,7 +397,7 @@ const CCTLD_RULES: readonly PolicyRule[] = [
   {
     id: 'nominet-registrar-tag',
     kind: 'transfer_method',
-    summary: 'A .uk domain moves when the current registrar changes its registrar tag (IPS tag) to the new registrar\'s tag; no transfer code is used.',
+    summary: "A .uk domain moves when the current registrar changes its registrar tag (IPS tag) to the new registrar's tag; no transfer code is used.",
     source: {
       policy: 'Nominet, domain support FAQs (transfers between registrars by changing the registrar tag)',
       url: 'https://www.nominet.uk/domain-support-faqs/',
@@ -402,8 +405,8 @@ const CCTLD_RULES: readonly PolicyRule[] = [
     tlds: ['uk'],
     effectiveFrom: LONG_STANDING,
     note:
-      'Start date not established. Still how .uk moves in 2026: Nominet\'s domain support FAQ ' +
-      'sends registrants to their current registrar for a tag change, and Cloudflare\'s registrar API documentation ' +
+      "Start date not established. Still how .uk moves in 2026: Nominet's domain support FAQ " +
+      "sends registrants to their current registrar for a tag change, and Cloudflare's registrar API documentation " +
       '(https://developers.cloudflare.com/api/resources/registrar/subresources/transfer_in/methods/create) requires an auth code ' +
       '"for most extensions, with the exception of UK extensions". No announcement of a change was found.',
     params: { method: 'registrar_tag' },
@@ -448,16 +451,19 @@ const CCTLD_RULES: readonly PolicyRule[] = [
     id: 'denic-authinfo2',
     kind: 'registry_fallback',
     summary:
-      'If the current .de provider no longer exists, cannot be reached or does not react, the new provider can have DENIC create an AuthInfo (AuthInfo2); DENIC sends it by registered post to the holder\'s postal address in its database, for a fee, so a wrong or old address means no code.',
+      "If the current .de provider no longer exists, cannot be reached or does not react, the new provider can have DENIC create an AuthInfo (AuthInfo2); DENIC sends it by registered post to the holder's postal address in its database, for a fee, so a wrong or old address means no code.",
     source: {
       policy: 'DENIC, Provider Transfer: How to Generate and Store an AuthInfo ("The Current Provider Cannot Provide an AuthInfo")',
       url: 'https://www.denic.de/en/domains/de-domains/provider-transfer/how-to-generate-and-store-an-authinfo',
     },
     tlds: ['de'],
     effectiveFrom: LONG_STANDING,
-    note:
-      'Start date not established. The fee is charged whether or not the letter arrives (registrar EUserv: https://faq.euserv.com/content/28/407/en/what-to-do-if-my-old-provider-doesn_t-provide-any-authinfo_authcode.html).',
-    params: { route: 'authinfo2_by_post', fee: true, url: 'https://www.denic.de/en/domains/de-domains/provider-transfer/how-to-generate-and-store-an-authinfo' },
+    note: 'Start date not established. The fee is charged whether or not the letter arrives (registrar EUserv: https://faq.euserv.com/content/28/407/en/what-to-do-if-my-old-provider-doesn_t-provide-any-authinfo_authcode.html).',
+    params: {
+      route: 'authinfo2_by_post',
+      fee: true,
+      url: 'https://www.denic.de/en/domains/de-domains/provider-transfer/how-to-generate-and-store-an-authinfo',
+    },
   },
   {
     id: 'eurid-transfer-code',
@@ -469,7 +475,7 @@ const CCTLD_RULES: readonly PolicyRule[] = [
     },
     tlds: ['eu'],
     effectiveFrom: '2012-11-21',
-    note: 'No EURid page stating this was found in the sources available; confirmed by two registrars\' documentation.',
+    note: "No EURid page stating this was found in the sources available; confirmed by two registrars' documentation.",
     params: { method: 'auth_code', codeName: 'authorisation code' },
   },
   {
@@ -491,7 +497,7 @@ const CCTLD_RULES: readonly PolicyRule[] = [
     id: 'eurid-emergency-code',
     kind: 'registry_fallback',
     summary:
-      'As a last resort, when neither the registrar nor My .eu gives a .eu authorisation code, the holder can ask EURid for an emergency code: through the link in the domain\'s WHOIS result, with a signed form e-mailed to EURid.',
+      "As a last resort, when neither the registrar nor My .eu gives a .eu authorisation code, the holder can ask EURid for an emergency code: through the link in the domain's WHOIS result, with a signed form e-mailed to EURid.",
     source: {
       policy: 'EURid help centre, "How can I obtain a transfer authorisation code?"',
       url: 'https://help.eurid.eu/hc/fr/articles/25997104330525',
@@ -561,9 +567,7 @@ export function policyTable(options: PolicyTableOptions = {}): PolicyRule[] {
     throw new RangeError(`revisedTransferPolicyFrom must be a date written YYYY-MM-DD, got ${JSON.stringify(from)}`);
   }
   if (from < REVISED_TRANSFER_POLICY.adoptedOn) {
-    throw new RangeError(
-      `revisedTransferPolicyFrom ${from} is before the ICANN Board adopted the revised policy (${REVISED_TRANSFER_POLICY.adoptedOn})`,
-    );
+    throw new RangeError(`revisedTransferPolicyFrom ${from} is before the ICANN Board adopted the revised policy (${REVISED_TRANSFER_POLICY.adoptedOn})`);
   }
   const replaced = ICANN_RULES_REPLACED_BY_REVISION.map((rule): PolicyRule => ({ ...rule, effectiveUntil: from }));
   const revised = REVISED_TRANSFER_POLICY_RULES.map((rule) => ({ ...rule, effectiveFrom: from }));
@@ -598,10 +602,7 @@ export function utcDay(at: Date): string {
 /** The rules that apply to `tld` on the UTC day of `at`. */
 export function rulesInForce(rules: readonly PolicyRule[], tld: string, at: Date): PolicyRule[] {
   const day = utcDay(at);
-  return rules.filter(
-    (rule) =>
-      appliesToTld(rule, tld) && rule.effectiveFrom <= day && (rule.effectiveUntil === undefined || day < rule.effectiveUntil),
-  );
+  return rules.filter((rule) => appliesToTld(rule, tld) && rule.effectiveFrom <= day && (rule.effectiveUntil === undefined || day < rule.effectiveUntil));
 }
 
 /** All rules of one kind among `rules` (usually the result of rulesInForce). */

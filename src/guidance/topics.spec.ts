@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS_DIR, getTopic, listTopics } from './topics';
 
-const EXPECTED = [
-  'moving-a-domain',
-  'domain-management-caveats',
-  'keeping-website-and-email-working',
-  'moving-your-website',
-  'emergency-checklist',
-];
+const EXPECTED = ['moving-a-domain', 'domain-management-caveats', 'keeping-website-and-email-working', 'moving-your-website', 'emergency-checklist'];
 
 describe('guidance topics', () => {
   it('lists the topics in reading order, with their titles', () => {
@@ -70,7 +64,7 @@ describe('guidance topics', () => {
     const emergency = () => getTopic('emergency-checklist')!.markdown;
     const caveats = () => getTopic('domain-management-caveats')!.markdown;
 
-    it('.de: AuthInfo2 by registered post to the holder\'s address, for a fee', () => {
+    it(".de: AuthInfo2 by registered post to the holder's address, for a fee", () => {
       for (const md of [moving(), emergency()]) {
         expect(md).toMatch(/registered post to the\s+holder's postal\s+address in its database/);
         expect(md).toMatch(/wrong or\s+old address means no code/);
@@ -94,7 +88,7 @@ describe('guidance topics', () => {
       expect(caveats()).toMatch(/a move then cancels the automatic renewal year/);
     });
 
-    it('softens the organisation-field claim to registrars\' practice', () => {
+    it("softens the organisation-field claim to registrars' practice", () => {
       expect(caveats()).not.toMatch(/registrars now treat that organisation as\s+the registrant/);
       expect(caveats()).toMatch(/registrars' practice, not a rule we found in ICANN's own texts/);
     });

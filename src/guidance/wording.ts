@@ -37,7 +37,7 @@ const FALLBACK_WORDING: Readonly<Record<RegistryFallbackRoute, (rule: PolicyRule
     ': check first that the address on record is right, because a wrong or old address means no code.',
   emergency_code_form: () =>
     'If the registrar does not give you the code, you can create one yourself in My .eu (https://eurid.eu/en/my-eu/). ' +
-    "Only as a last resort, if neither works, ask EURid for an emergency code: look the domain up in EURid's WHOIS, follow the \"request an emergency authorisation code\" link in the result, fill in the form, sign it and e-mail it to EURid, which checks that you are the holder.",
+    'Only as a last resort, if neither works, ask EURid for an emergency code: look the domain up in EURid\'s WHOIS, follow the "request an emergency authorisation code" link in the result, fill in the form, sign it and e-mail it to EURid, which checks that you are the holder.',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -47,7 +47,11 @@ const FALLBACK_WORDING: Readonly<Record<RegistryFallbackRoute, (rule: PolicyRule
 const LOCK_EVENT: Readonly<Record<LockBlocker['code'], { what: string; event: string; waitFor: string }>> = {
   lock_after_registration: { what: 'The domain was registered on', event: 'registration', waitFor: 'the lock after registration' },
   lock_after_transfer: { what: 'The domain last moved between registrars on', event: 'a move', waitFor: 'the lock after the last move' },
-  lock_after_registrant_change: { what: 'The registrant (owner) details changed on', event: 'a change of registrant', waitFor: 'the lock after the change of registrant' },
+  lock_after_registrant_change: {
+    what: 'The registrant (owner) details changed on',
+    event: 'a change of registrant',
+    waitFor: 'the lock after the change of registrant',
+  },
 };
 
 function lockMessage(lock: LockBlocker): string {
@@ -209,8 +213,10 @@ const STEP_WORDING: StepWording = {
   reactivate_from_quarantine: ({ quarantine }, s) =>
     `Ask us today to have the domain reactivated from quarantine (within ${quarantine.params.days} days of its deletion${quarantine.params.fee ? '; the registry charges a fee' : ''}). ${quarantineWords(s.tld, quarantine)}`,
   move_once_active: () => 'Once it is active again, move it with the steps for a normal move.',
-  register_again_after_quarantine: () => 'If the quarantine has ended, register the name again straight away, at a registrar of your choice and in your own name.',
-  ask_whether_registry_restores: (_, s) => `Ask us today to find out from the registrar whether the .${s.tld} registry still lets it restore the domain, and what that costs.`,
+  register_again_after_quarantine: () =>
+    'If the quarantine has ended, register the name again straight away, at a registrar of your choice and in your own name.',
+  ask_whether_registry_restores: (_, s) =>
+    `Ask us today to find out from the registrar whether the .${s.tld} registry still lets it restore the domain, and what that costs.`,
   register_again_if_not_restored: () => `If it cannot be restored, watch for the name to be released and ${REGISTER_AGAIN}.`,
   too_late: () => 'It is too late to renew, restore or move this registration.',
   ask_whether_registrar_kept_it: () =>
@@ -240,9 +246,11 @@ const STEP_WORDING: StepWording = {
     'Set up DNS at the new registrar or another DNS provider before you switch: copy every record we hold for the domain (website: A, AAAA, CNAME; e-mail: MX and the SPF/DKIM TXT records; any others), then change the nameservers. See "Keeping your website and e-mail working during a move".',
   registrar_notes: (step) => `Notes for ${step.registrar ?? 'the current registrar'}: ${step.notes}`,
 
-  ask_for_registrar_tag: () => 'Ask the new registrar for its registrar tag (also called IPS tag), and whether it has to accept incoming domains before they arrive.',
+  ask_for_registrar_tag: () =>
+    'Ask the new registrar for its registrar tag (also called IPS tag), and whether it has to accept incoming domains before they arrive.',
   unlock_before_tag_change: () => 'Ask us to remove the transfer lock (clientTransferProhibited) before the tag change.',
-  change_registrar_tag: (_, s) => `Ask us to change the domain's registrar tag to the new registrar's tag. .${s.tld} domains move this way: no transfer code is used.`,
+  change_registrar_tag: (_, s) =>
+    `Ask us to change the domain's registrar tag to the new registrar's tag. .${s.tld} domains move this way: no transfer code is used.`,
   accept_at_new_registrar: () => "Check in the new registrar's control panel that the domain has arrived, and accept it there if it asks you to.",
 
   unlock: (_, s) => {
@@ -260,7 +268,9 @@ const STEP_WORDING: StepWording = {
     return (
       `Ask us for the ${codeName}.` +
       (delivery ? ` The registrar must give it within ${delivery.params.maxDays} days of the registrant's request.` : '') +
-      (validity ? ` It is valid for ${validity.params.days} days${validity.params.singleUse ? ' and works only once' : ''}, so start the move soon after you get it.` : '') +
+      (validity
+        ? ` It is valid for ${validity.params.days} days${validity.params.singleUse ? ' and works only once' : ''}, so start the move soon after you get it.`
+        : '') +
       ' Keep it private, like a password.'
     );
   },
@@ -269,7 +279,9 @@ const STEP_WORDING: StepWording = {
     const term = s.rule.term_added_on_transfer;
     return (
       'Start the move at the new registrar: enter the domain name and the code, and pay.' +
-      (term ? ` The fee usually covers ${term.params.years === 1 ? 'one more year' : `${term.params.years} more years`}, which is added to the registration.` : '')
+      (term
+        ? ` The fee usually covers ${term.params.years === 1 ? 'one more year' : `${term.params.years} more years`}, which is added to the registration.`
+        : '')
     );
   },
   expect_confirmation: ({ notice }) => {

@@ -24,7 +24,19 @@ import { MessagesService } from './messages/messages.service';
 @Module({
   imports: [TypeOrmModule.forFeature([InboundMessage, RawMessage, Delivery, DeliveryAttempt]), ClientsModule, DomainsModule, RegistrarsModule],
   controllers: [MessagesController, WelcomeController],
-  providers: [BounceAddresses, MessageStore, IntakePipeline, RoutingStore, SmtpReceiver, MessagesService, DeliveriesService, Relay, Letters, DeliveryWorker, WelcomeService],
+  providers: [
+    BounceAddresses,
+    MessageStore,
+    IntakePipeline,
+    RoutingStore,
+    SmtpReceiver,
+    MessagesService,
+    DeliveriesService,
+    Relay,
+    Letters,
+    DeliveryWorker,
+    WelcomeService,
+  ],
   exports: [SmtpReceiver, IntakePipeline, DeliveryWorker, DeliveriesService],
 })
 export class MailModule {}

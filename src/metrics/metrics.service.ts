@@ -7,7 +7,13 @@ import { DataSource } from 'typeorm';
 import { workerLink } from '../database/worker-processes';
 
 /** Gauges read from the database at scrape time: the same in every process, so never summed. */
-const DATABASE_GAUGES = new Set(['aster_messages', 'aster_deliveries', 'aster_queue_depth', 'aster_queue_oldest_job_age_seconds', 'aster_domains_by_registry_check_age']);
+const DATABASE_GAUGES = new Set([
+  'aster_messages',
+  'aster_deliveries',
+  'aster_queue_depth',
+  'aster_queue_oldest_job_age_seconds',
+  'aster_domains_by_registry_check_age',
+]);
 
 /** Latency buckets in seconds, from a quick commit to a slow relay. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
@@ -126,7 +132,10 @@ export class MetricsService {
 
   /** In a worker child: what it observed itself, without the counts read from the database. */
   async ownMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
-    const names = this.registry.getMetricsAsArray().map((m) => m.name).filter((n) => !DATABASE_GAUGES.has(n) && n !== 'aster_smtp_connections');
+    const names = this.registry
+      .getMetricsAsArray()
+      .map((m) => m.name)
+      .filter((n) => !DATABASE_GAUGES.has(n) && n !== 'aster_smtp_connections');
     return Promise.all(names.map((n) => this.registry.getSingleMetric(n)!.get()));
   }
 }

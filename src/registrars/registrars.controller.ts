@@ -48,11 +48,7 @@ export class RegistrarsController {
   @ApiOperation({ summary: 'Change a registrar; senderDomains replaces the whole list' })
   @ApiOkResponse({ type: RegistrarDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  update(
-    @Param('id', new RecordIdPipe('Registrar')) id: string,
-    @Body() dto: UpdateRegistrarDto,
-    @CurrentActor() actor: Actor,
-  ): Promise<RegistrarDto> {
+  update(@Param('id', new RecordIdPipe('Registrar')) id: string, @Body() dto: UpdateRegistrarDto, @CurrentActor() actor: Actor): Promise<RegistrarDto> {
     return this.registrars.update(id, dto, actor);
   }
 

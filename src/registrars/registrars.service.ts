@@ -53,9 +53,7 @@ export class RegistrarsService {
     return this.db.transaction(async (manager) => {
       await this.assertNameFree(manager, dto.name);
       if (dto.ianaId != null) await this.assertIanaIdFree(manager, dto.ianaId);
-      const registrar = await manager.save(
-        manager.create(Registrar, { name: dto.name, ianaId: dto.ianaId ?? null, senderDomains, notes: dto.notes ?? null }),
-      );
+      const registrar = await manager.save(manager.create(Registrar, { name: dto.name, ianaId: dto.ianaId ?? null, senderDomains, notes: dto.notes ?? null }));
       const view = registrarView(registrar);
       await this.audit.record(manager, actor, { action: 'create', entityType: 'registrar', entityId: registrar.id, after: view });
       return view;
@@ -161,14 +159,7 @@ export class RegistrarsService {
     }
     const existing = await this.findByName(manager, wanted);
     if (existing) return existing;
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Registrar)
-      .values({ name: wanted })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
+    const inserted = await manager.createQueryBuilder().insert().into(Registrar).values({ name: wanted }).orIgnore().returning(['id']).execute();
     const id = (inserted.raw as { id: string }[])[0]?.id;
     if (!id) {
       // Another transaction created it between our look-up and our insert.

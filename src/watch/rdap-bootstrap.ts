@@ -33,7 +33,14 @@ export class RdapBootstrap {
       const url = urls.find((u) => u.toLowerCase().startsWith('https:')) ?? urls[0];
       if (!url) continue;
       for (const suffix of service[0]) {
-        if (typeof suffix === 'string' && suffix.trim()) servers.set(suffix.trim().toLowerCase().replace(/^\.|\.$/g, ''), withSlash(url));
+        if (typeof suffix === 'string' && suffix.trim())
+          servers.set(
+            suffix
+              .trim()
+              .toLowerCase()
+              .replace(/^\.|\.$/g, ''),
+            withSlash(url),
+          );
       }
     }
     for (const [suffix, url] of Object.entries(overrides)) servers.set(suffix.toLowerCase(), withSlash(url));

@@ -178,7 +178,8 @@ export class RdapClient {
       } catch {
         next = undefined;
       }
-      if (!next || !['http:', 'https:'].includes(next.protocol)) throw new RdapError('redirect', `${host} redirected (${res.status}) without a usable Location`);
+      if (!next || !['http:', 'https:'].includes(next.protocol))
+        throw new RdapError('redirect', `${host} redirected (${res.status}) without a usable Location`);
       if (redirects >= MAX_REDIRECTS) throw new RdapError('redirect', `${host} redirected more than ${MAX_REDIRECTS} times (a loop?)`);
       return this.getJson(next.toString(), redirects + 1, attempt);
     }
@@ -191,7 +192,10 @@ export class RdapClient {
       const wait = retryAfterMs(res.headers.get('retry-after')) ?? this.settings.retryDelayMs * 2 ** attempt;
       this.limiter.pause(host, Date.now() + wait);
       if (attempt < MAX_RETRIES && wait <= MAX_RETRY_AFTER_MS) return this.getJson(url, redirects, attempt + 1);
-      throw new RdapError('rate_limited', `${host} limits our requests (429${res.headers.get('retry-after') ? `, Retry-After ${res.headers.get('retry-after')}` : ''})`);
+      throw new RdapError(
+        'rate_limited',
+        `${host} limits our requests (429${res.headers.get('retry-after') ? `, Retry-After ${res.headers.get('retry-after')}` : ''})`,
+      );
     }
     if (res.status >= 500) {
       this.onRequest(host, 'server_error');

@@ -7,7 +7,11 @@ import { changesBetween, dedupeKey, expiryDue } from './watch-rules';
 import type { RegistryView } from './rdap-record';
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'rdap', name), 'utf8').replaceAll('{{REGISTRY}}', 'https://rdap.verisign.com/com/v1/').replaceAll('{{REGISTRAR}}', 'https://rdap.gandi.net/'));
+  JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'rdap', name), 'utf8')
+      .replaceAll('{{REGISTRY}}', 'https://rdap.verisign.com/com/v1/')
+      .replaceAll('{{REGISTRAR}}', 'https://rdap.gandi.net/'),
+  );
 
 describe('eppStatus (RFC 8056)', () => {
   it.each([
@@ -51,15 +55,23 @@ describe('readDomainRecord', () => {
     expect(readDomainRecord(record).registrarUrl).toBeNull();
   });
 
-  it.each([[null], [[]], ['text'], [{ errorCode: 404, title: 'Not Found' }], [{ objectClassName: 'entity', handle: 'x' }]])('refuses %j as no domain record', (json) => {
-    expect(() => readDomainRecord(json)).toThrow(NotADomainRecord);
-  });
+  it.each([[null], [[]], ['text'], [{ errorCode: 404, title: 'Not Found' }], [{ objectClassName: 'entity', handle: 'x' }]])(
+    'refuses %j as no domain record',
+    (json) => {
+      expect(() => readDomainRecord(json)).toThrow(NotADomainRecord);
+    },
+  );
 
   it("lets the registrar's `registrar expiration` win over the registry's `expiration`", () => {
     const registry = readDomainRecord(fixture('verisign-domain.json'));
     const registrarRecord = fixture('gandi-domain.json');
     registrarRecord.events[1].eventDate = '2026-03-01T10:12:44Z';
-    const view = mergeView(registry, readDomainRecord(registrarRecord), 'https://rdap.verisign.com/com/v1/domain/lindapence.com', new Date('2026-12-02T00:00:00Z'));
+    const view = mergeView(
+      registry,
+      readDomainRecord(registrarRecord),
+      'https://rdap.verisign.com/com/v1/domain/lindapence.com',
+      new Date('2026-12-02T00:00:00Z'),
+    );
     expect(view.expiresAt).toBe('2026-03-01T10:12:44.000Z');
     expect(view.registrarIanaId).toBe(81);
     expect(mergeView(registry, null, 'x', new Date()).expiresAt).toBe('2027-03-01T10:12:44.000Z');

@@ -107,7 +107,11 @@ function registrarLink(record: Json): string | null {
 
 /** Reads a parsed RDAP answer; throws NotADomainRecord when it is not a domain object. */
 export function readDomainRecord(json: unknown): RdapDomainFacts {
-  if (!isObject(json) || (json.objectClassName !== undefined && json.objectClassName !== 'domain') || (json.objectClassName === undefined && typeof json.ldhName !== 'string')) {
+  if (
+    !isObject(json) ||
+    (json.objectClassName !== undefined && json.objectClassName !== 'domain') ||
+    (json.objectClassName === undefined && typeof json.ldhName !== 'string')
+  ) {
     throw new NotADomainRecord('the answer is not an RDAP domain object');
   }
   const statuses = Array.isArray(json.status) ? json.status.filter((s): s is string => typeof s === 'string') : [];

@@ -91,7 +91,11 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
     private readonly deliveries: DeliveriesService,
     private readonly metrics: MetricsService,
   ) {
-    this.client = new RdapClient(() => this.loadBootstrap(), config.rdap, (host, outcome) => metrics.rdapRequests.inc({ host, outcome }));
+    this.client = new RdapClient(
+      () => this.loadBootstrap(),
+      config.rdap,
+      (host, outcome) => metrics.rdapRequests.inc({ host, outcome }),
+    );
   }
 
   /** The bootstrap, read once; a failed read is tried again at the next check. */
@@ -243,7 +247,10 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
    */
   async check(domainId: string): Promise<{ ok: boolean; alerts: number } | undefined> {
     // A CTE, so that TypeORM hands back the rows (for a bare UPDATE it answers [rows, count]).
-    const found: { name: string }[] = await this.db.query(`WITH u AS (UPDATE domain SET "registryCheckedAt" = now() WHERE id = $1 RETURNING name) SELECT name FROM u`, [domainId]);
+    const found: { name: string }[] = await this.db.query(
+      `WITH u AS (UPDATE domain SET "registryCheckedAt" = now() WHERE id = $1 RETURNING name) SELECT name FROM u`,
+      [domainId],
+    );
     if (found.length === 0) return undefined;
     const name = found[0].name;
     let view: RegistryView | undefined;
@@ -261,17 +268,21 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
       const now = new Date();
       if (!view) {
         const previous = domain.registry;
-        const registry: RegistryView = previous ? { ...previous, checkedAt: now.toISOString(), error: error! } : { ...EMPTY_VIEW, checkedAt: now.toISOString(), source: null, error: error! };
+        const registry: RegistryView = previous
+          ? { ...previous, checkedAt: now.toISOString(), error: error! }
+          : { ...EMPTY_VIEW, checkedAt: now.toISOString(), source: null, error: error! };
         await manager.update(Domain, { id: domain.id }, { registry, registryCheckedAt: now });
         // One event when a failure starts or changes, not one a day for a TLD that has no RDAP at all.
-        if (previous?.error !== error) await this.recordEvent(manager, domain, { kind: 'registry_error', before: previous?.error ?? null, after: error!, detail: error! }, false);
+        if (previous?.error !== error)
+          await this.recordEvent(manager, domain, { kind: 'registry_error', before: previous?.error ?? null, after: error!, detail: error! }, false);
         return { ok: false, alerts: 0 };
       }
       const baseline = domain.registryOkAt && domain.registry ? domain.registry : null;
       const changes = changesBetween(baseline, view);
       await this.follow(manager, domain, view);
       await manager.update(Domain, { id: domain.id }, { registry: view, registryCheckedAt: now, registryOkAt: now });
-      for (const change of changes) await this.recordEvent(manager, domain, { kind: change.kind, before: change.before, after: change.after, detail: null }, true);
+      for (const change of changes)
+        await this.recordEvent(manager, domain, { kind: change.kind, before: change.before, after: change.after, detail: null }, true);
       return { ok: true, alerts: changes.length };
     });
   }
@@ -328,7 +339,13 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
         const expiresAt = row.expires.toISOString();
         const event =
           due.kind === 'expired'
-            ? { kind: 'expired' as const, before: null, after: { expiresAt }, detail: `expired on ${expiresAt.slice(0, 10)}`, dedupeKey: dedupeKey(domain.id, due, row.expires) }
+            ? {
+                kind: 'expired' as const,
+                before: null,
+                after: { expiresAt },
+                detail: `expired on ${expiresAt.slice(0, 10)}`,
+                dedupeKey: dedupeKey(domain.id, due, row.expires),
+              }
             : {
                 kind: 'expiry_reminder' as const,
                 before: null,
@@ -369,10 +386,11 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
       if (pending.length === 0) return;
       const delivery = await this.deliveries.queueLetter(manager, { form: 'expiry_reminder', email: staffEmail, clientId: null, contactId: null, domains: [] });
       const told: Told = { email: staffEmail.toLowerCase(), role: 'staff', deliveryId: delivery.id };
-      await manager.query(
-        `UPDATE watch_event SET told = told || $2::jsonb, "deliveryIds" = array_append("deliveryIds", $3::uuid) WHERE id = ANY($1::uuid[])`,
-        [pending.map((p) => p.id), JSON.stringify([told]), delivery.id],
-      );
+      await manager.query(`UPDATE watch_event SET told = told || $2::jsonb, "deliveryIds" = array_append("deliveryIds", $3::uuid) WHERE id = ANY($1::uuid[])`, [
+        pending.map((p) => p.id),
+        JSON.stringify([told]),
+        delivery.id,
+      ]);
     });
   }
 
@@ -392,13 +410,25 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
       `INSERT INTO watch_event ("domainId", "domainName", "clientId", kind, before, after, detail, "dedupeKey")
        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)
        ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
-      [domain.id, domain.name, domain.clientId, event.kind, JSON.stringify(event.before ?? null), JSON.stringify(event.after ?? null), event.detail, event.dedupeKey ?? null],
+      [
+        domain.id,
+        domain.name,
+        domain.clientId,
+        event.kind,
+        JSON.stringify(event.before ?? null),
+        JSON.stringify(event.after ?? null),
+        event.detail,
+        event.dedupeKey ?? null,
+      ],
     );
     if (inserted.length === 0) return undefined;
     const id = inserted[0].id;
     if (event.kind === 'registry_error') return id;
     const form: DeliveryForm = event.kind === 'expiry_reminder' ? 'expiry_reminder' : 'registry_alert';
-    const contacts: { id: string; email: string }[] = await manager.query(`SELECT id, email FROM contact WHERE "clientId" = $1 AND "receivesNotices" ORDER BY email`, [domain.clientId]);
+    const contacts: { id: string; email: string }[] = await manager.query(
+      `SELECT id, email FROM contact WHERE "clientId" = $1 AND "receivesNotices" ORDER BY email`,
+      [domain.clientId],
+    );
     const told: Told[] = [];
     for (const c of contacts) {
       const d = await this.deliveries.queueLetter(manager, { form, email: c.email, clientId: domain.clientId, contactId: c.id, domains: [domain.name] });
@@ -409,7 +439,11 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
       told.push({ email: this.config.staffEmail.toLowerCase(), role: 'staff', deliveryId: d.id });
     }
     if (told.length) {
-      await manager.query(`UPDATE watch_event SET told = $2::jsonb, "deliveryIds" = $3::uuid[] WHERE id = $1`, [id, JSON.stringify(told), told.map((t) => t.deliveryId)]);
+      await manager.query(`UPDATE watch_event SET told = $2::jsonb, "deliveryIds" = $3::uuid[] WHERE id = $1`, [
+        id,
+        JSON.stringify(told),
+        told.map((t) => t.deliveryId),
+      ]);
     }
     return id;
   }
@@ -422,7 +456,13 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
       throw InvalidError.field('kind', `must be one of ${WATCH_EVENT_KINDS.join(', ')}`);
     }
     const scope = clientScope(actor);
-    const qb = this.db.getRepository(WatchEvent).createQueryBuilder('e').orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').skip(query.skip).take(query.limit);
+    const qb = this.db
+      .getRepository(WatchEvent)
+      .createQueryBuilder('e')
+      .orderBy('e.createdAt', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .skip(query.skip)
+      .take(query.limit);
     if (scope) qb.andWhere('e.clientId = :scope', { scope });
     if (query.domain) qb.andWhere('e.domainName = :domain', { domain: toAsciiHost(query.domain) || query.domain.toLowerCase() });
     if (query.kind) qb.andWhere('e.kind = :kind', { kind: query.kind });
@@ -459,4 +499,3 @@ export class RegistryWatch implements OnApplicationBootstrap, BeforeApplicationS
     return result;
   }
 }
-

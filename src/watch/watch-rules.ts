@@ -15,7 +15,14 @@ export const WATCH_EVENT_KINDS = [
 export type WatchEventKind = (typeof WATCH_EVENT_KINDS)[number];
 
 /** Kinds that are alarms: to the client's contacts and staff at once, in urgent words. */
-export const ALERT_KINDS: readonly WatchEventKind[] = ['expired', 'registrar_changed', 'transfer_lock_removed', 'pending_transfer', 'pending_delete', 'nameservers_changed'];
+export const ALERT_KINDS: readonly WatchEventKind[] = [
+  'expired',
+  'registrar_changed',
+  'transfer_lock_removed',
+  'pending_transfer',
+  'pending_delete',
+  'nameservers_changed',
+];
 
 export interface Change {
   kind: WatchEventKind;
@@ -47,7 +54,11 @@ const RULES: { kind: WatchEventKind; fires: (b: RegistryView, a: RegistryView) =
     fires: (b, a) => TRANSFER_LOCKS.some((c) => b.statuses.includes(c) && !a.statuses.includes(c)),
     values: (v) => ({ statuses: v.statuses }),
   },
-  { kind: 'pending_transfer', fires: (b, a) => !b.statuses.includes('pendingTransfer') && a.statuses.includes('pendingTransfer'), values: (v) => ({ statuses: v.statuses }) },
+  {
+    kind: 'pending_transfer',
+    fires: (b, a) => !b.statuses.includes('pendingTransfer') && a.statuses.includes('pendingTransfer'),
+    values: (v) => ({ statuses: v.statuses }),
+  },
   { kind: 'pending_delete', fires: (b, a) => !has(b, DELETE_STAGES) && has(a, DELETE_STAGES), values: (v) => ({ statuses: v.statuses }) },
   { kind: 'nameservers_changed', fires: (b, a) => !sameSet(b.nameservers, a.nameservers), values: (v) => ({ nameservers: v.nameservers }) },
 ];
@@ -68,7 +79,11 @@ export const EXPIRED_ALERT_WINDOW_DAYS = 45;
  * threshold passed while Aster was not watching is not sent late), or `expired` once the date
  * has passed, or nothing. `days` is EXPIRY_REMINDER_DAYS.
  */
-export function expiryDue(expiresAt: Date, now: Date, days: readonly number[]): { kind: 'expiry_reminder'; threshold: number; daysLeft: number } | { kind: 'expired' } | null {
+export function expiryDue(
+  expiresAt: Date,
+  now: Date,
+  days: readonly number[],
+): { kind: 'expiry_reminder'; threshold: number; daysLeft: number } | { kind: 'expired' } | null {
   const left = (expiresAt.getTime() - now.getTime()) / DAY_MS;
   if (left <= 0) return -left <= EXPIRED_ALERT_WINDOW_DAYS ? { kind: 'expired' } : null;
   const reached = days.filter((d) => left <= d);

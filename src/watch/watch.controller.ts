@@ -38,7 +38,10 @@ export class WatchController {
   @Post('domains/:name/check')
   @StaffOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Check one domain at its registry (RDAP) now', description: 'Answers with the domain; `registry.error` says why the registry could not be read.' })
+  @ApiOperation({
+    summary: 'Check one domain at its registry (RDAP) now',
+    description: 'Answers with the domain; `registry.error` says why the registry could not be read.',
+  })
   @ApiParam({ name: 'name', description: 'ASCII or Unicode name' })
   @ApiOkResponse({ type: DomainDto })
   @ApiErrors(401, 403, 404)
@@ -51,7 +54,8 @@ export class WatchController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Run a registry watch cycle now',
-    description: 'Checks the domains due (or all with `all=true`), then sends the reminders and alarms due. `checked` counts every domain checked, `failed` those whose registry could not be read.',
+    description:
+      'Checks the domains due (or all with `all=true`), then sends the reminders and alarms due. `checked` counts every domain checked, `failed` those whose registry could not be read.',
   })
   @ApiQuery({ name: 'all', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ schema: { example: { checked: 12, failed: 1, reminders: 2, alerts: 0 } } })
@@ -63,7 +67,27 @@ export class WatchController {
   @Get('watch/events')
   @AnyRole()
   @ApiOperation({ summary: 'What the registry watch saw and did, newest first; a client token sees its own domains only' })
-  @ApiOkResponse({ schema: { example: { items: [{ id: '…', domain: 'lindapence.com', kind: 'transfer_lock_removed', before: { statuses: ['clientTransferProhibited'] }, after: { statuses: ['ok'] }, detail: null, told: [{ email: 'linda@example.com', role: 'contact' }], createdAt: '2026-12-02T08:00:00.000Z' }], total: 1, page: 1, limit: 50 } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        items: [
+          {
+            id: '…',
+            domain: 'lindapence.com',
+            kind: 'transfer_lock_removed',
+            before: { statuses: ['clientTransferProhibited'] },
+            after: { statuses: ['ok'] },
+            detail: null,
+            told: [{ email: 'linda@example.com', role: 'contact' }],
+            createdAt: '2026-12-02T08:00:00.000Z',
+          },
+        ],
+        total: 1,
+        page: 1,
+        limit: 50,
+      },
+    },
+  })
   @ApiErrors(400, 401)
   events(@Query() query: WatchEventQueryDto, @CurrentActor() actor: Actor): Promise<Page<WatchEventView>> {
     return this.watch.events(query, actor);

@@ -184,7 +184,7 @@ describe('staff console (Chromium)', () => {
     await ctx.close();
   }, 45_000);
 
-  it('gives a client token\'s session its own domains only, with no forms to change them', async () => {
+  it("gives a client token's session its own domains only, with no forms to change them", async () => {
     const { ctx, page } = await context();
     await signIn(page, p.clientToken);
     await page.goto('/console/domains');

@@ -19,7 +19,11 @@ describe('staff console (HTTP)', () => {
   });
 
   it('serves the sign-in form with a token field, a _csrf field, a strict CSP and no caching', async () => {
-    const res = await t.http().get('/console/login').expect(200).expect('Content-Type', /text\/html/);
+    const res = await t
+      .http()
+      .get('/console/login')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(res.text).toMatch(/<form method="post" action="\/console\/login">/);
     expect(res.text).toMatch(/name="token"/);
     expect(csrfOf(res.text)).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -33,7 +37,11 @@ describe('staff console (HTTP)', () => {
   });
 
   it('serves its stylesheet from Aster itself', async () => {
-    const res = await t.http().get('/console/console.css').expect(200).expect('Content-Type', /text\/css/);
+    const res = await t
+      .http()
+      .get('/console/console.css')
+      .expect(200)
+      .expect('Content-Type', /text\/css/);
     expect(res.text).toContain('.skip');
   });
 
@@ -46,25 +54,37 @@ describe('staff console (HTTP)', () => {
   it('refuses a wrong token with the sign-in page again (401) and opens no session', async () => {
     const agent = request.agent(t.app.getHttpServer());
     const form = await agent.get('/console/login');
-    const res = await agent.post('/console/login').type('form').send({ token: 'aster_not-a-real-token', _csrf: csrfOf(form.text) }).expect(401);
+    const res = await agent
+      .post('/console/login')
+      .type('form')
+      .send({ token: 'aster_not-a-real-token', _csrf: csrfOf(form.text) })
+      .expect(401);
     expect(res.text).toContain('That token is unknown or has been revoked');
     expect(res.text).toMatch(/name="token"/);
     expect(String(res.headers['set-cookie'] ?? '')).not.toContain('aster_session');
     await agent.get('/console').expect(303);
   });
 
-  it('refuses a sign-in without the form\'s _csrf (403)', async () => {
+  it("refuses a sign-in without the form's _csrf (403)", async () => {
     const agent = request.agent(t.app.getHttpServer());
     await agent.get('/console/login');
     await agent.post('/console/login').type('form').send({ token: p.staffToken }).expect(403);
-    await agent.post('/console/login').type('form').send({ token: p.staffToken, _csrf: 'x'.repeat(43) }).expect(403);
+    await agent
+      .post('/console/login')
+      .type('form')
+      .send({ token: p.staffToken, _csrf: 'x'.repeat(43) })
+      .expect(403);
     await agent.get('/console').expect(303);
   });
 
   it('sets an HttpOnly, SameSite=Strict session cookie holding a random id, never the token', async () => {
     const agent = request.agent(t.app.getHttpServer());
     const form = await agent.get('/console/login');
-    const res = await agent.post('/console/login').type('form').send({ token: p.staffToken, _csrf: csrfOf(form.text) }).expect(303);
+    const res = await agent
+      .post('/console/login')
+      .type('form')
+      .send({ token: p.staffToken, _csrf: csrfOf(form.text) })
+      .expect(303);
     const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('aster_session='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
@@ -111,7 +131,11 @@ describe('staff console (HTTP)', () => {
         await agent.post('/console/login').type('form').send({ token: guess, _csrf: csrf }).expect(401);
       }
       // Now even the right token is refused, so a right guess looks like a wrong one.
-      const res = await agent.post('/console/login').type('form').send({ token: s.adminAuth.slice('Bearer '.length), _csrf: csrf }).expect(429);
+      const res = await agent
+        .post('/console/login')
+        .type('form')
+        .send({ token: s.adminAuth.slice('Bearer '.length), _csrf: csrf })
+        .expect(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       await agent.get('/console').expect(303);
     } finally {
@@ -128,7 +152,19 @@ describe('staff console (HTTP)', () => {
     expect(overview.text).toContain('Registry alerts');
     // As the watch stores it after a check: the registry names another registrar.
     await t.app.get(DataSource).query(`UPDATE domain SET registry = $1::jsonb WHERE name = 'lindapence.com'`, [
-      JSON.stringify({ checkedAt: '2026-11-30T08:00:00Z', source: 'https://rdap.example/domain/lindapence.com', registrarIanaId: 1, registrarName: 'Other <Registrar>', expiresAt: null, registeredAt: null, lastChangedAt: null, lastTransferredAt: null, statuses: [], nameservers: [], error: null }),
+      JSON.stringify({
+        checkedAt: '2026-11-30T08:00:00Z',
+        source: 'https://rdap.example/domain/lindapence.com',
+        registrarIanaId: 1,
+        registrarName: 'Other <Registrar>',
+        expiresAt: null,
+        registeredAt: null,
+        lastChangedAt: null,
+        lastTransferredAt: null,
+        statuses: [],
+        nameservers: [],
+        error: null,
+      }),
     ]);
     const checked = await agent.get('/console/domains/lindapence.com').expect(200);
     expect(checked.text).toContain('Other &lt;Registrar&gt;');
@@ -177,7 +213,12 @@ describe('staff console (HTTP)', () => {
   it('pages through domains by expiry, then name, with no row lost or repeated (keyset)', async () => {
     const db = t.app.get(DataSource);
     // 60 dated domains (in ties of three) and 70 without an expiry, for a client of their own.
-    const bulk = await t.http().post('/api/clients').set('Authorization', t.adminAuth).send({ name: 'Bulk Portfolio', contacts: [{ name: 'Bulk Owner', email: 'owner@bulk.test' }] }).expect(201);
+    const bulk = await t
+      .http()
+      .post('/api/clients')
+      .set('Authorization', t.adminAuth)
+      .send({ name: 'Bulk Portfolio', contacts: [{ name: 'Bulk Owner', email: 'owner@bulk.test' }] })
+      .expect(201);
     await db.query(
       `INSERT INTO domain (name, "unicodeName", "clientId", "expiresAt")
        SELECT 'bulk' || lpad(i::text, 3, '0') || '.test', 'bulk' || lpad(i::text, 3, '0') || '.test', $1,
@@ -198,16 +239,34 @@ describe('staff console (HTTP)', () => {
     expect(seen).toEqual(expected);
   });
 
-  it('edits a domain through DomainsService, audited under the session\'s token', async () => {
+  it("edits a domain through DomainsService, audited under the session's token", async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
     await agent
       .post('/console/domains/omarhaddad.eu')
       .type('form')
-      .send({ _csrf: csrf, clientId: p.omar.id, registrar: 'OVHcloud', expiresAt: '2027-04-02', state: 'active', statuses: 'clientTransferProhibited\nclientDeleteProhibited', nameservers: '', autoRenew: 'true', notes: 'Renews <in> April', lastTransferredAt: '2025-01-15', registrantChangedAt: '', registrantChangeOptOut: 'true' })
+      .send({
+        _csrf: csrf,
+        clientId: p.omar.id,
+        registrar: 'OVHcloud',
+        expiresAt: '2027-04-02',
+        state: 'active',
+        statuses: 'clientTransferProhibited\nclientDeleteProhibited',
+        nameservers: '',
+        autoRenew: 'true',
+        notes: 'Renews <in> April',
+        lastTransferredAt: '2025-01-15',
+        registrantChangedAt: '',
+        registrantChangeOptOut: 'true',
+      })
       .expect(303)
       .expect('Location', '/console/domains/omarhaddad.eu?saved=1');
     const d = (await api('/api/domains/omarhaddad.eu').expect(200)).body;
-    expect(d).toMatchObject({ registrar: 'OVHcloud', statuses: ['clientTransferProhibited', 'clientDeleteProhibited'], autoRenew: true, notes: 'Renews <in> April' });
+    expect(d).toMatchObject({
+      registrar: 'OVHcloud',
+      statuses: ['clientTransferProhibited', 'clientDeleteProhibited'],
+      autoRenew: true,
+      notes: 'Renews <in> April',
+    });
     expect(d.expiresAt).toMatch(/^2027-04-02/);
     expect(d.lastTransferredAt).toMatch(/^2025-01-15/);
     expect(d.registrantChangedAt).toBeNull();
@@ -222,7 +281,11 @@ describe('staff console (HTTP)', () => {
 
   it('answers a bad edit with the form again and the reason (400)', async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
-    const res = await agent.post('/console/domains/omarhaddad.eu').type('form').send({ _csrf: csrf, registeredAt: '2030-01-01', expiresAt: '2027-04-02' }).expect(400);
+    const res = await agent
+      .post('/console/domains/omarhaddad.eu')
+      .type('form')
+      .send({ _csrf: csrf, registeredAt: '2030-01-01', expiresAt: '2027-04-02' })
+      .expect(400);
     expect(res.text).toContain('role="alert"');
   });
 
@@ -230,7 +293,11 @@ describe('staff console (HTTP)', () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
     const before = (await api('/api/domains/lindapence.com')).body;
     await agent.post('/console/domains/lindapence.com').type('form').send({ notes: 'forged' }).expect(403);
-    await agent.post('/console/domains/lindapence.com').type('form').send({ notes: 'forged', _csrf: csrf.slice(1) + 'A' }).expect(403);
+    await agent
+      .post('/console/domains/lindapence.com')
+      .type('form')
+      .send({ notes: 'forged', _csrf: csrf.slice(1) + 'A' })
+      .expect(403);
     await agent.post(`/console/messages/${p.spamId}/discard`).type('form').send({}).expect(403);
     await agent.post(`/console/messages/${p.spamId}/release`).type('form').send({ clientIds: p.linda.id }).expect(403);
     // Another session's token is no good either.
@@ -262,7 +329,7 @@ describe('staff console (HTTP)', () => {
     expect(audit.map((e: { action: string }) => e.action)).toContain('release');
   });
 
-  it('shows a client token\'s session its own client only, and refuses every change (403)', async () => {
+  it("shows a client token's session its own client only, and refuses every change (403)", async () => {
     const { agent, csrf } = await signIn(t, p.clientToken);
     const list = await agent.get('/console/domains').expect(200);
     expect(list.text).toContain('lindapence.com');
@@ -306,7 +373,11 @@ describe('staff console (HTTP)', () => {
 
   it('adds a client with its first contact, edits it and adds a contact, through ClientsService and ContactsService', async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
-    const made = await agent.post('/console/clients').type('form').send({ _csrf: csrf, name: 'Ada <Studio>', notes: '', contactName: 'Ada', contactEmail: 'ada@ada.test' }).expect(303);
+    const made = await agent
+      .post('/console/clients')
+      .type('form')
+      .send({ _csrf: csrf, name: 'Ada <Studio>', notes: '', contactName: 'Ada', contactEmail: 'ada@ada.test' })
+      .expect(303);
     const id = /\/console\/clients\/([0-9a-f-]{36})\?saved=1/.exec(made.headers.location)![1];
     await agent.post(`/console/clients/${id}`).type('form').send({ _csrf: csrf, name: 'Ada Studio', notes: 'Pays yearly' }).expect(303);
     await agent.post(`/console/clients/${id}/contacts`).type('form').send({ _csrf: csrf, name: 'Books', email: 'books@ada.test' }).expect(303);
@@ -324,9 +395,14 @@ describe('staff console (HTTP)', () => {
     expect(audit).toEqual(expect.arrayContaining(['create', 'update']));
   });
 
-  it('sends a client\'s welcome letter through WelcomeService', async () => {
+  it("sends a client's welcome letter through WelcomeService", async () => {
     const { agent, csrf } = await signIn(t, p.staffToken);
-    await agent.post(`/console/clients/${p.omar.id}/welcome`).type('form').send({ _csrf: csrf }).expect(303).expect('Location', `/console/clients/${p.omar.id}?queued=1&skipped=0`);
+    await agent
+      .post(`/console/clients/${p.omar.id}/welcome`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303)
+      .expect('Location', `/console/clients/${p.omar.id}?queued=1&skipped=0`);
     const again = await agent.post(`/console/clients/${p.omar.id}/welcome`).type('form').send({ _csrf: csrf }).expect(303);
     expect(again.headers.location).toContain('queued=0&skipped=1');
   });
@@ -335,14 +411,19 @@ describe('staff console (HTTP)', () => {
     const { agent } = await signIn(t, p.staffToken);
     const db = t.app.get(DataSource);
     const before = (await db.query(`SELECT count(*)::int AS n FROM console_session`))[0].n;
-    await db.query(`UPDATE console_session SET "lastSeenAt" = now() - interval '31 minutes' WHERE "createdAt" = (SELECT max("createdAt") FROM console_session)`);
+    await db.query(
+      `UPDATE console_session SET "lastSeenAt" = now() - interval '31 minutes' WHERE "createdAt" = (SELECT max("createdAt") FROM console_session)`,
+    );
     await agent.get('/console').expect(303).expect('Location', '/console/login');
     expect((await db.query(`SELECT count(*)::int AS n FROM console_session`))[0].n).toBe(before - 1);
   });
 
   it('answers an unknown console address with a page (404), and sends the signed-out to sign in', async () => {
     const { agent } = await signIn(t, p.staffToken);
-    const res = await agent.get('/console/no-such-page').expect(404).expect('Content-Type', /text\/html/);
+    const res = await agent
+      .get('/console/no-such-page')
+      .expect(404)
+      .expect('Content-Type', /text\/html/);
     expect(res.text).toContain('Not found');
     await t.http().get('/console/no-such-page').expect(303);
   });

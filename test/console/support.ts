@@ -44,7 +44,11 @@ export async function seedPortfolio(t: TestApp): Promise<Portfolio> {
     contacts: [{ name: 'Linda Pence', email: 'linda@pence-mail.test' }],
     domains: ['lindapence.com', 'bücher-linda.de'],
   });
-  const omar = await seedClient(t, { name: 'Omar Haddad Ceramics', contacts: [{ name: 'Omar Haddad', email: 'omar@haddad.test' }], domains: ['omarhaddad.eu'] });
+  const omar = await seedClient(t, {
+    name: 'Omar Haddad Ceramics',
+    contacts: [{ name: 'Omar Haddad', email: 'omar@haddad.test' }],
+    domains: ['omarhaddad.eu'],
+  });
   const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
   await t.http().patch('/api/domains/lindapence.com').set('Authorization', t.adminAuth).send({ expiresAt: soon, registrar: 'Gandi SAS' }).expect(200);
   await t.http().patch('/api/domains/omarhaddad.eu').set('Authorization', t.adminAuth).send({ expiresAt: '2027-03-01' }).expect(200);

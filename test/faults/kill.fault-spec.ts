@@ -43,16 +43,21 @@ describe('kill -9 under load', () => {
       const killAt = new Set([500, 1000, 1500]);
       let restarted: Promise<void> = Promise.resolve();
       let kills = 0;
-      const outcomes = await registrarLoad(() => ports.smtpPort, 2000, token, (outcome) => {
-        if (outcome.code === 250 && killAt.has(++accepted)) {
-          restarted = restarted.then(async () => {
-            expect(aster.workerPids().length).toBeGreaterThan(0);
-            await aster.kill('SIGKILL');
-            kills++;
-            aster = await startAster(env, ports);
-          });
-        }
-      });
+      const outcomes = await registrarLoad(
+        () => ports.smtpPort,
+        2000,
+        token,
+        (outcome) => {
+          if (outcome.code === 250 && killAt.has(++accepted)) {
+            restarted = restarted.then(async () => {
+              expect(aster.workerPids().length).toBeGreaterThan(0);
+              await aster.kill('SIGKILL');
+              kills++;
+              aster = await startAster(env, ports);
+            });
+          }
+        },
+      );
       await restarted;
       expect(kills).toBe(3);
       const codes = new Map<number, number>();
@@ -65,14 +70,20 @@ describe('kill -9 under load', () => {
 
       // A 250 means committed: every accepted message is stored at once, before anything is routed.
       const stored = new Set(
-        (await query<{ messageId: string }>(db.url, `SELECT "messageId" FROM inbound_message WHERE "messageId" LIKE $1`, [`${token}-%`])).map((r) => r.messageId),
+        (await query<{ messageId: string }>(db.url, `SELECT "messageId" FROM inbound_message WHERE "messageId" LIKE $1`, [`${token}-%`])).map(
+          (r) => r.messageId,
+        ),
       );
       expect(ok.filter((i) => !stored.has(`${token}-${i}@gandi.net`))).toEqual([]);
 
-      await waitUntil(async () => {
-        const { byIndex } = await copies(sink, token);
-        return ok.every((i) => byIndex.has(i));
-      }, 'a copy of every accepted message', 240_000);
+      await waitUntil(
+        async () => {
+          const { byIndex } = await copies(sink, token);
+          return ok.every((i) => byIndex.has(i));
+        },
+        'a copy of every accepted message',
+        240_000,
+      );
       // Jobs the killed process held come back only at their expiry (30–60 s, checked every 15 s):
       // a second copy, if any, would be sent then, so count only once every job is done.
       await waitUntil(async () => (await pendingJobs(db.url)) === 0, 'the route and deliver queues to empty', 180_000);
@@ -101,16 +112,25 @@ describe('kill -9 under load', () => {
       const [worker] = aster.workerPids();
       expect(worker).toBeDefined();
       let accepted = 0;
-      const outcomes = await registrarLoad(() => aster.smtpPort, 400, token, (outcome) => {
-        if (outcome.code === 250 && ++accepted === 150) process.kill(worker, 'SIGKILL');
-      });
+      const outcomes = await registrarLoad(
+        () => aster.smtpPort,
+        400,
+        token,
+        (outcome) => {
+          if (outcome.code === 250 && ++accepted === 150) process.kill(worker, 'SIGKILL');
+        },
+      );
       // The SMTP listener never noticed: every message was accepted.
       expect(outcomes.filter((o) => o.code !== 250)).toEqual([]);
       await waitUntil(() => aster.workerPids().some((pid) => pid !== worker), 'a new worker process', 30_000);
-      await waitUntil(async () => {
-        const { byIndex } = await copies(sink, token);
-        return outcomes.every((_o, i) => byIndex.has(i));
-      }, 'a copy of every accepted message', 180_000);
+      await waitUntil(
+        async () => {
+          const { byIndex } = await copies(sink, token);
+          return outcomes.every((_o, i) => byIndex.has(i));
+        },
+        'a copy of every accepted message',
+        180_000,
+      );
       await waitUntil(async () => (await pendingJobs(db.url)) === 0, 'the route and deliver queues to empty', 180_000);
       const { byIndex } = await copies(sink, token);
       const twice = [...byIndex].filter(([, ids]) => new Set(ids).size > 1).map(([i]) => i);

@@ -29,16 +29,24 @@ describe('relay down under load', () => {
       });
       expect(outcomes.every((o) => o.code === 250)).toBe(true);
       // Wait until deliveries have really failed against the dead relay before bringing it back.
-      await waitUntil(async () => {
-        const text = await (await aster.api('/metrics')).text();
-        return /aster_deliveries\{status="queued",form="forward"\} 200/.test(text) && !/aster_queue_depth\{queue="intake-route"\} [1-9]/.test(text);
-      }, 'every message routed and waiting for the relay', 60_000);
+      await waitUntil(
+        async () => {
+          const text = await (await aster.api('/metrics')).text();
+          return /aster_deliveries\{status="queued",form="forward"\} 200/.test(text) && !/aster_queue_depth\{queue="intake-route"\} [1-9]/.test(text);
+        },
+        'every message routed and waiting for the relay',
+        60_000,
+      );
       const waiting = await (await aster.api('/api/messages?limit=1')).json();
       const one = await (await aster.api(`/api/messages/${waiting.items[0].id}`)).json();
-      await waitUntil(async () => {
-        const m = await (await aster.api(`/api/messages/${one.id}`)).json();
-        return m.deliveries[0].attempts >= 1;
-      }, 'a failed attempt against the dead relay', 30_000);
+      await waitUntil(
+        async () => {
+          const m = await (await aster.api(`/api/messages/${one.id}`)).json();
+          return m.deliveries[0].attempts >= 1;
+        },
+        'a failed attempt against the dead relay',
+        30_000,
+      );
 
       sink.up();
       await waitUntil(async () => (await copies(sink, token)).byIndex.size === 200, 'all 200 copies at the sink', 180_000);

@@ -35,7 +35,11 @@ describe('two instances on one database', () => {
       const { byIndex } = await copies(sink, token);
       expect([...byIndex.values()].filter((ids) => ids.length !== 1)).toEqual([]);
       // Once no job is left anywhere, nothing more can arrive: count again.
-      await waitUntil(async () => !/aster_queue_depth\{queue="(deliver|intake-route)"\} [1-9]/.test(await (await a.api('/metrics')).text()), 'empty queues', 60_000);
+      await waitUntil(
+        async () => !/aster_queue_depth\{queue="(deliver|intake-route)"\} [1-9]/.test(await (await a.api('/metrics')).text()),
+        'empty queues',
+        60_000,
+      );
       expect(sink.messages.length).toBe(300);
 
       // The hazard of two instances: a job taken back from one (it expired while that instance was

@@ -15,11 +15,7 @@ export interface SeededClient {
 }
 
 export async function seedClient(t: TestApp, seed: ClientSeed): Promise<SeededClient> {
-  const client = await t
-    .http()
-    .post('/api/clients')
-    .set('Authorization', t.adminAuth)
-    .send({ name: seed.name, contacts: seed.contacts });
+  const client = await t.http().post('/api/clients').set('Authorization', t.adminAuth).send({ name: seed.name, contacts: seed.contacts });
   if (client.status !== 201) throw new Error(`seeding client ${seed.name}: ${client.status} ${JSON.stringify(client.body)}`);
   const domains: string[] = [];
   for (const name of seed.domains) {
@@ -32,7 +28,11 @@ export async function seedClient(t: TestApp, seed: ClientSeed): Promise<SeededCl
 
 /** A token of the given role, made by the admin. */
 export async function tokenFor(t: TestApp, role: 'admin' | 'staff' | 'client', clientId?: string): Promise<string> {
-  const res = await t.http().post('/api/tokens').set('Authorization', t.adminAuth).send({ role, clientId, name: `${role} test token` });
+  const res = await t
+    .http()
+    .post('/api/tokens')
+    .set('Authorization', t.adminAuth)
+    .send({ role, clientId, name: `${role} test token` });
   if (res.status !== 201) throw new Error(`token: ${res.status} ${JSON.stringify(res.body)}`);
   return `Bearer ${res.body.token}`;
 }
@@ -57,8 +57,12 @@ export async function fetchRaw(t: TestApp, id: string): Promise<{ status: number
  * queued (the shape the API answers, untyped as supertest gives it).
  */
 export async function decidedMessage(t: TestApp, id: string, timeoutMs = 20_000): Promise<any> {
-  return waitFor(async () => {
-    const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
-    return m.stage === 'decided' && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
-  }, `message ${id} decided and its deliveries sent`, timeoutMs);
+  return waitFor(
+    async () => {
+      const m = (await t.http().get(`/api/messages/${id}`).set('Authorization', t.adminAuth).expect(200)).body;
+      return m.stage === 'decided' && m.deliveries.every((d: { status: string }) => d.status !== 'queued') ? m : undefined;
+    },
+    `message ${id} decided and its deliveries sent`,
+    timeoutMs,
+  );
 }

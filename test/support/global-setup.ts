@@ -10,7 +10,6 @@ import { runMigrations } from '../../src/database/migrate';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 
 declare global {
-   
   var __ASTER_TEST_EMBEDDED__: { stop(): Promise<void> } | undefined;
 }
 

@@ -37,7 +37,9 @@ export class RdapServer {
   }
 
   /** A fixture with {{REGISTRY}} and {{REGISTRAR}} pointing here. */
-  fixture(name: string): Record<string, unknown> & { events: { eventAction: string; eventDate: string }[]; status: string[]; links?: { rel: string; href: string }[] } {
+  fixture(
+    name: string,
+  ): Record<string, unknown> & { events: { eventAction: string; eventDate: string }[]; status: string[]; links?: { rel: string; href: string }[] } {
     const text = readFileSync(join(__dirname, '..', 'fixtures', 'rdap', name), 'utf8');
     return JSON.parse(text.replaceAll('{{REGISTRY}}', `${this.base}com/v1/`).replaceAll('{{REGISTRAR}}', `${this.base}registrar/`));
   }

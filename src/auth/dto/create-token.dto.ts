@@ -28,4 +28,3 @@ export class CreatedTokenDto {
   @ApiPropertyOptional({ nullable: true }) name: string | null;
   @ApiProperty() createdAt: Date;
 }
-

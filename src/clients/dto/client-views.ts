@@ -34,7 +34,7 @@ export class ClientDomainDto {
 }
 
 export class ClientDetailDto extends ClientDto {
-  @ApiProperty({ type: [ClientDomainDto], description: 'The client\'s domains, by name' }) domains: ClientDomainDto[];
+  @ApiProperty({ type: [ClientDomainDto], description: "The client's domains, by name" }) domains: ClientDomainDto[];
 }
 
 export class ClientPageDto {

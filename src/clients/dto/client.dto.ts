@@ -44,7 +44,7 @@ export class CreateClientDto {
     type: [CreateContactDto],
     minItems: 1,
     maxItems: MAX_CONTACTS,
-    description: 'At least one: the people who receive registrar notices about the client\'s domains',
+    description: "At least one: the people who receive registrar notices about the client's domains",
   })
   @ContactList()
   @ValidateNested({ each: true })
@@ -67,7 +67,7 @@ export class UpdateClientDto {
 }
 
 export class ClientQuery extends PageQuery {
-  @ApiPropertyOptional({ type: String, description: 'Case-insensitive part of the client\'s name or of a contact\'s e-mail', example: 'pence' })
+  @ApiPropertyOptional({ type: String, description: "Case-insensitive part of the client's name or of a contact's e-mail", example: 'pence' })
   @TrimToNull()
   @IsOptional()
   @MaxLength(200, { message: '$property must be text of at most 200 characters' })

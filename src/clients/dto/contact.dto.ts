@@ -14,12 +14,17 @@ export class CreateContactDto {
   @Length(1, 200, { message: NAME_MESSAGE })
   name: string;
 
-  @ApiProperty({ example: 'linda@lindapence.com', format: 'email', maxLength: 254, description: 'Stored trimmed, case kept; unique per client regardless of case' })
+  @ApiProperty({
+    example: 'linda@lindapence.com',
+    format: 'email',
+    maxLength: 254,
+    description: 'Stored trimmed, case kept; unique per client regardless of case',
+  })
   @Trim()
   @IsEmail({}, { message: EMAIL_MESSAGE })
   email: string;
 
-  @ApiPropertyOptional({ default: true, description: 'Whether this contact gets a copy of every registrar notice about the client\'s domains' })
+  @ApiPropertyOptional({ default: true, description: "Whether this contact gets a copy of every registrar notice about the client's domains" })
   @IsOptional()
   @IsBoolean()
   receivesNotices?: boolean;

@@ -3,8 +3,7 @@ import { Transform } from 'class-transformer';
 import { MaxLength } from 'class-validator';
 
 /** Trims a string value before validation; other values pass through for the validators to refuse. */
-export const Trim = (): PropertyDecorator =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /** Like Trim, but an empty (or all-blank) string becomes null: "no notes" has one spelling. */
 export const TrimToNull = (): PropertyDecorator =>
@@ -18,5 +17,4 @@ export const TrimToNull = (): PropertyDecorator =>
 export const MAX_NOTES_LENGTH = 10_000;
 
 /** Free text of at most MAX_NOTES_LENGTH characters (MaxLength refuses non-strings as well). */
-export const NotesText = (): PropertyDecorator =>
-  MaxLength(MAX_NOTES_LENGTH, { message: `$property must be text of at most ${MAX_NOTES_LENGTH} characters` });
+export const NotesText = (): PropertyDecorator => MaxLength(MAX_NOTES_LENGTH, { message: `$property must be text of at most ${MAX_NOTES_LENGTH} characters` });

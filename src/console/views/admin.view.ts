@@ -38,7 +38,7 @@ export function auditPage(v: { items: AuditRow[]; total: number; page: number; l
   <tbody>${v.items.map((e) => {
     const link = e.entityId ? LINKS[e.entityType]?.(e.entityId) : '';
     return html`<tr><td>${moment(e.at)}</td><td>${e.actor}</td><td>${e.action}</td>
-      <td class="wrap">${e.entityType} ${link ? html`<a href="${link}">${e.entityId}</a>` : e.entityId ?? ''}</td>
+      <td class="wrap">${e.entityType} ${link ? html`<a href="${link}">${e.entityId}</a>` : (e.entityId ?? '')}</td>
       <td class="wrap"><details><summary>before and after</summary><pre class="original">${JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre></details></td></tr>`;
   })}</tbody>
 </table></div>
@@ -60,7 +60,13 @@ export interface TokenRow {
 }
 
 export function tokensPage(
-  v: { tokens: TokenRow[]; clients: { id: string; name: string }[]; created?: { token: string; role: string; name: string | null }; error?: string; revoked?: boolean },
+  v: {
+    tokens: TokenRow[];
+    clients: { id: string; name: string }[];
+    created?: { token: string; role: string; name: string | null };
+    error?: string;
+    revoked?: boolean;
+  },
   actor: Actor,
   csrf: string,
 ): string {
@@ -68,10 +74,12 @@ export function tokensPage(
   return page(
     { title: 'Tokens', actor, csrf, current: 'tokens' },
     html`<h1>API tokens</h1>
-${v.created
-  ? html`<div class="notice" role="status"><p>The new ${v.created.role} token${v.created.name ? ` “${v.created.name}”` : ''} — copy it now, it is not shown again:</p>
+${
+  v.created
+    ? html`<div class="notice" role="status"><p>The new ${v.created.role} token${v.created.name ? ` “${v.created.name}”` : ''} — copy it now, it is not shown again:</p>
   <p><label for="new-token">Token</label><input id="new-token" readonly value="${v.created.token}" size="60"></p></div>`
-  : ''}
+    : ''
+}
 ${flash(v.revoked ? 'Revoked. Its console sessions have ended.' : undefined)}
 ${errorNotice(v.error)}
 <section aria-labelledby="new-h"><h2 id="new-h">Make a token</h2>
@@ -89,9 +97,11 @@ ${errorNotice(v.error)}
   <tbody>${v.tokens.map(
     (k) => html`<tr><td class="wrap">${k.name ?? k.id}</td><td>${k.role}${k.clientId ? html`<br><small>${clientName(k.clientId)}</small>` : ''}</td>
       <td>${moment(k.createdAt)}</td><td>${moment(k.lastUsedAt)}</td>
-      <td>${k.revokedAt
-        ? html`revoked ${moment(k.revokedAt)}`
-        : html`<form method="post" action="/console/tokens/${k.id}/revoke">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Revoke ${k.name ?? k.id}">Revoke</button></form>`}</td></tr>`,
+      <td>${
+        k.revokedAt
+          ? html`revoked ${moment(k.revokedAt)}`
+          : html`<form method="post" action="/console/tokens/${k.id}/revoke">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Revoke ${k.name ?? k.id}">Revoke</button></form>`
+      }</td></tr>`,
   )}</tbody>
 </table></div></section>`,
   );

@@ -26,21 +26,24 @@ ${errorNotice(v.error)}
 <div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
   <caption>Clients by name</caption>
   <thead><tr><th scope="col">Client</th><th scope="col">Contacts</th><th scope="col">Domains</th></tr></thead>
-  <tbody>${v.items.length
-    ? v.items.map(
-        (c) => html`<tr><td><a href="/console/clients/${c.id}">${c.name}</a></td>
+  <tbody>${
+    v.items.length
+      ? v.items.map(
+          (c) => html`<tr><td><a href="/console/clients/${c.id}">${c.name}</a></td>
       <td class="wrap">${c.contacts.map((k, i) => html`${i ? html`<br>` : ''}${k.name} &lt;${k.email}&gt;`)}</td>
       <td><a href="${withQuery('/console/domains', { clientId: c.id })}">${c.domainCount}</a></td></tr>`,
-      )
-    : html`<tr><td colspan="3">No client matches.</td></tr>`}</tbody>
+        )
+      : html`<tr><td colspan="3">No client matches.</td></tr>`
+  }</tbody>
 </table></div>
 <nav class="pager" aria-label="Pages">
   ${v.page > 1 ? html`<a href="${withQuery('/console/clients', { q: v.q, page: v.page - 1 })}" rel="prev">Previous page</a>` : ''}
   ${v.page < pages ? html`<a href="${withQuery('/console/clients', { q: v.q, page: v.page + 1 })}" rel="next">Next page</a>` : ''}
 </nav>
-${actor.role === 'client'
-  ? ''
-  : html`<section aria-labelledby="new-h"><h2 id="new-h">New client</h2>
+${
+  actor.role === 'client'
+    ? ''
+    : html`<section aria-labelledby="new-h"><h2 id="new-h">New client</h2>
 <form method="post" action="/console/clients">
   ${csrfField(csrf)}
   <div class="field"><label for="c-name">Client name</label><input id="c-name" name="name" required maxlength="200" value="${f.name ?? ''}"></div>
@@ -50,7 +53,8 @@ ${actor.role === 'client'
     <div class="field"><label for="c-email">E-mail</label><input id="c-email" name="contactEmail" type="email" required maxlength="254" value="${f.contactEmail ?? ''}"></div>
   </fieldset>
   <button type="submit">Add the client</button>
-</form></section>`}`,
+</form></section>`
+}`,
   );
 }
 
@@ -71,8 +75,9 @@ ${c.notes ? html`<p>${c.notes}</p>` : ''}
 ${c.domains.length ? html`<ul>${c.domains.map((d) => html`<li><a href="/console/domains/${encodeURIComponent(d.name)}">${d.unicodeName}</a></li>`)}</ul>` : html`<p>None.</p>`}
 <p><a href="${withQuery('/console/messages', { clientId: c.id })}">Messages about this client</a></p>
 </section>
-${staff
-  ? html`<section aria-labelledby="edit-h"><h2 id="edit-h">Edit the client</h2>
+${
+  staff
+    ? html`<section aria-labelledby="edit-h"><h2 id="edit-h">Edit the client</h2>
 <form method="post" action="/console/clients/${c.id}">
   ${csrfField(csrf)}
   <div class="field"><label for="e-name">Client name</label><input id="e-name" name="name" required maxlength="200" value="${c.name}"></div>
@@ -87,15 +92,18 @@ ${staff
   <div class="field checks"><label><input type="checkbox" name="receivesNotices" value="true" checked> Receives the registrar notices</label></div>
   <button type="submit">Add the contact</button>
 </form></section>`
-  : ''}
-${actor.role === 'client'
-  ? ''
-  : html`<section aria-labelledby="w-h"><h2 id="w-h">Welcome letter</h2>
+    : ''
+}
+${
+  actor.role === 'client'
+    ? ''
+    : html`<section aria-labelledby="w-h"><h2 id="w-h">Welcome letter</h2>
 <form method="post" action="/console/clients/${c.id}/welcome">
   ${csrfField(csrf)}
   <p>Tells each contact that receives notices what Aster does for them, with the guidance link. Contacts already welcomed are skipped unless you tick below.</p>
   <div class="field checks"><label><input type="checkbox" name="force" value="true"> Send again to contacts already welcomed</label></div>
   <button type="submit">Send the welcome letter</button>
-</form></section>`}`,
+</form></section>`
+}`,
   );
 }

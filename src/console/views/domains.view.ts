@@ -25,9 +25,11 @@ export function domainsPage(v: DomainListView, actor: Actor, csrf: string): stri
     html`<h1>Domains</h1>
 <form class="filters" method="get" action="/console/domains" role="search" aria-label="Filter domains">
   <div><label for="q">Name contains</label><input id="q" name="q" type="search" value="${f.q ?? ''}"></div>
-  ${actor.role === 'client'
-    ? ''
-    : html`<div><label for="clientId">Client</label><select id="clientId" name="clientId">${option('', 'Any client', !f.clientId)}${v.clients.map((c) => option(c.id, c.name, f.clientId === c.id))}</select></div>`}
+  ${
+    actor.role === 'client'
+      ? ''
+      : html`<div><label for="clientId">Client</label><select id="clientId" name="clientId">${option('', 'Any client', !f.clientId)}${v.clients.map((c) => option(c.id, c.name, f.clientId === c.id))}</select></div>`
+  }
   <div><label for="registrar">Registrar</label><select id="registrar" name="registrar">${option('', 'Any registrar', !f.registrar)}${v.registrars.map((r) => option(r, r, f.registrar === r))}</select></div>
   <div><label for="expiresBefore">Expiring before</label><input id="expiresBefore" name="expiresBefore" type="date" value="${f.expiresBefore ?? ''}"></div>
   <div><label for="state">Status</label><select id="state" name="state">${option('', 'Any status', !f.state)}${DOMAIN_STATES.map((s) => option(s, s.replace(/_/g, ' '), f.state === s))}</select></div>
@@ -40,9 +42,10 @@ export function domainsPage(v: DomainListView, actor: Actor, csrf: string): stri
   <caption>Domains by expiry date</caption>
   <thead><tr><th scope="col">Domain</th><th scope="col">Expires</th><th scope="col">Client</th><th scope="col">Registrar</th><th scope="col">Status</th><th scope="col">Last registrar mail</th></tr></thead>
   <tbody>
-  ${v.rows.length
-    ? v.rows.map(
-        (d) => html`<tr>
+  ${
+    v.rows.length
+      ? v.rows.map(
+          (d) => html`<tr>
       <td class="wrap"><a href="/console/domains/${encodeURIComponent(d.name)}">${d.unicodeName}</a>${d.unicodeName !== d.name ? html`<br><small>${d.name}</small>` : ''}</td>
       <td>${day(d.expiresAt)}</td>
       <td>${d.clientName}</td>
@@ -50,8 +53,9 @@ export function domainsPage(v: DomainListView, actor: Actor, csrf: string): stri
       <td>${badge(d.state)}${d.statuses.length ? html`<br><small>${d.statuses.join(', ')}</small>` : ''}</td>
       <td>${d.lastNoticeAt ? day(d.lastNoticeAt) : 'never'}</td>
     </tr>`,
-      )
-    : html`<tr><td colspan="6">No domain matches.</td></tr>`}
+        )
+      : html`<tr><td colspan="6">No domain matches.</td></tr>`
+  }
   </tbody>
 </table>
 </div>
@@ -111,14 +115,17 @@ ${errorNotice(v.error)}
 </dl>
 </section>
 ${registrySection(v)}
-${v.client
-  ? html`<section aria-labelledby="contacts-h"><h2 id="contacts-h">Contacts of ${v.client.name}</h2>
+${
+  v.client
+    ? html`<section aria-labelledby="contacts-h"><h2 id="contacts-h">Contacts of ${v.client.name}</h2>
   <ul>${v.client.contacts.map((c) => html`<li>${c.name} &lt;${c.email}&gt;${c.receivesNotices ? ' — receives notices' : ' — no notices'}</li>`)}</ul></section>`
-  : ''}
+    : ''
+}
 <section aria-labelledby="msgs-h">
 <h2 id="msgs-h">Messages about ${d.unicodeName}</h2>
-${v.messages.length
-  ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
+${
+  v.messages.length
+    ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
   <caption>Latest registrar mail naming this domain</caption>
   <thead><tr><th scope="col">Received</th><th scope="col">Subject</th><th scope="col">Kind</th><th scope="col">Decision</th><th scope="col">Deliveries</th></tr></thead>
   <tbody>${v.messages.map(
@@ -130,7 +137,8 @@ ${v.messages.length
     <td>${m.deliveries.length ? html`<ul>${m.deliveries.map((x) => html`<li>${x.email}: ${badge(x.status)} after ${x.attempts} attempt(s)</li>`)}</ul>` : '—'}</td>
   </tr>`,
   )}</tbody></table></div>`
-  : html`<p>No message has named this domain yet.</p>`}
+    : html`<p>No message has named this domain yet.</p>`
+}
 </section>
 ${canEdit ? editForm(v, csrf) : ''}`,
   );
@@ -151,17 +159,21 @@ function registrySection(v: DomainPageView) {
     : [];
   return html`<section aria-labelledby="reg-h">
 <h2 id="reg-h">Registry view</h2>
-${r
-  ? html`<p>Checked ${moment(r.checkedAt)}${r.source ? html` at ${r.source}` : ''}.${r.error ? html` The last check failed: ${r.error}` : ''}</p>
+${
+  r
+    ? html`<p>Checked ${moment(r.checkedAt)}${r.source ? html` at ${r.source}` : ''}.${r.error ? html` The last check failed: ${r.error}` : ''}</p>
 <div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
   <caption>The record beside the registry</caption>
   <thead><tr><th scope="col">Field</th><th scope="col">On record</th><th scope="col">Registry says</th></tr></thead>
   <tbody>${rows.map(([field, mine, theirs]) => html`<tr><th scope="row">${field}</th><td class="wrap">${mine}</td><td class="wrap">${theirs}${mine !== theirs ? html` ${badge('differs')}` : ''}</td></tr>`)}</tbody>
 </table></div>`
-  : html`<p>Not checked against the registry yet.</p>`}
-${v.events.length
-  ? html`<h3>Registry events</h3><ul>${v.events.map((e) => html`<li>${moment(e.createdAt)}: ${e.kind.replace(/_/g, ' ')}${e.detail ? html` — ${e.detail}` : ''}</li>`)}</ul>`
-  : ''}
+    : html`<p>Not checked against the registry yet.</p>`
+}
+${
+  v.events.length
+    ? html`<h3>Registry events</h3><ul>${v.events.map((e) => html`<li>${moment(e.createdAt)}: ${e.kind.replace(/_/g, ' ')}${e.detail ? html` — ${e.detail}` : ''}</li>`)}</ul>`
+    : ''
+}
 </section>`;
 }
 

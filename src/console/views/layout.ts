@@ -27,9 +27,7 @@ export function csrfField(csrf: string | undefined): SafeHtml {
 
 export function page(chrome: Chrome, body: SafeHtml): string {
   const actor = chrome.actor;
-  const nav = actor
-    ? NAV.filter((n) => (!n.adminOnly || actor.role === 'admin') && (!n.staffOnly || actor.role !== 'client'))
-    : [];
+  const nav = actor ? NAV.filter((n) => (!n.adminOnly || actor.role === 'admin') && (!n.staffOnly || actor.role !== 'client')) : [];
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -43,15 +41,19 @@ export function page(chrome: Chrome, body: SafeHtml): string {
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="/console">Aster console</a>
-  ${nav.length
-    ? html`<nav aria-label="Console"><ul>${nav.map(
-        (n) => html`<li><a href="${n.href}"${chrome.current === n.key ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
-      )}</ul></nav>`
-    : ''}
-  ${actor
-    ? html`<div class="who"><span>Signed in: ${actor.label}</span>
+  ${
+    nav.length
+      ? html`<nav aria-label="Console"><ul>${nav.map(
+          (n) => html`<li><a href="${n.href}"${chrome.current === n.key ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
+        )}</ul></nav>`
+      : ''
+  }
+  ${
+    actor
+      ? html`<div class="who"><span>Signed in: ${actor.label}</span>
       <form method="post" action="/console/logout">${csrfField(chrome.csrf)}<button type="submit">Sign out</button></form></div>`
-    : ''}
+      : ''
+  }
 </header>
 <main id="main" tabindex="-1">
 ${body}

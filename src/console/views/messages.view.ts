@@ -50,17 +50,19 @@ export function messagesPage(v: MessageListView, actor: Actor, csrf: string): st
   <caption>${title}</caption>
   <thead><tr><th scope="col">Received</th><th scope="col">Sender and subject</th><th scope="col">Kind</th><th scope="col">Domains</th><th scope="col">Decision</th></tr></thead>
   <tbody>
-  ${v.items.length
-    ? v.items.map(
-        (m) => html`<tr>
+  ${
+    v.items.length
+      ? v.items.map(
+          (m) => html`<tr>
     <td>${moment(m.receivedAt)}</td>
     <td class="wrap"><a href="/console/messages/${m.id}">${m.subject ?? '(no subject)'}</a><br><small>${m.from ?? '(no sender)'}</small></td>
     <td>${m.kind?.replace(/_/g, ' ') ?? '—'}${m.suspicious ? html`<br>${badge('suspicious')}` : ''}</td>
     <td class="wrap">${m.domains.length ? m.domains.join(', ') : 'none'}</td>
     <td>${badge(m.status)}${m.holdReason ? html`<br><small>${m.holdReason.replace(/_/g, ' ')}</small>` : ''}</td>
   </tr>`,
-      )
-    : html`<tr><td colspan="5">No message matches.</td></tr>`}
+        )
+      : html`<tr><td colspan="5">No message matches.</td></tr>`
+  }
   </tbody>
 </table>
 </div>
@@ -129,23 +131,29 @@ ${errorNotice(v.error)}
 </section>
 <section aria-labelledby="deliv-h">
 <h2 id="deliv-h">Deliveries</h2>
-${m.deliveries.length
-  ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
+${
+  m.deliveries.length
+    ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="Table; scrolls sideways on a narrow screen"><table>
   <caption>Letters sent about this message, with every attempt</caption>
   <thead><tr><th scope="col">To</th><th scope="col">Form</th><th scope="col">Status</th><th scope="col">Attempts</th></tr></thead>
   <tbody>${m.deliveries.map(
-    (d) => html`<tr><td class="wrap">${d.email}</td><td>${d.form}</td><td>${badge(d.status)}${d.lastResponse ? html`<br><small>${d.lastResponse}</small>` : ''}</td>
+    (
+      d,
+    ) => html`<tr><td class="wrap">${d.email}</td><td>${d.form}</td><td>${badge(d.status)}${d.lastResponse ? html`<br><small>${d.lastResponse}</small>` : ''}</td>
     <td>${d.attemptLog.length ? html`<ol>${d.attemptLog.map((a) => html`<li>${moment(a.at)}: ${a.outcome} — ${a.response}</li>`)}</ol>` : String(d.attempts)}</td></tr>`,
   )}</tbody></table></div>`
-  : html`<p>No delivery.</p>`}
+    : html`<p>No delivery.</p>`
+}
 </section>
 ${canAct ? actionForms(v, csrf) : ''}
 <section aria-labelledby="orig-h">
 <h2 id="orig-h">The original, as plain text</h2>
-${v.text.ok
-  ? html`<p class="hint">Shown as text only: no HTML is rendered, no image or link is loaded.${v.text.truncated ? ' Cut short; download the raw message for all of it.' : ''}</p>
+${
+  v.text.ok
+    ? html`<p class="hint">Shown as text only: no HTML is rendered, no image or link is loaded.${v.text.truncated ? ' Cut short; download the raw message for all of it.' : ''}</p>
 <pre class="original" tabindex="0" aria-label="Text of the original message">${v.text.value}</pre>`
-  : html`<p>${v.text.why}</p>`}
+    : html`<p>${v.text.why}</p>`
+}
 ${actor.role !== 'client' || v.text.ok ? html`<p><a href="/console/messages/${m.id}/raw" download="message-${m.id}.eml">Download the raw message (.eml)</a></p>` : ''}
 </section>`,
   );

@@ -13,39 +13,50 @@ export function overviewPage(o: Overview & { registryAlerts: WatchEventView[] },
 <div class="cards">
   <section class="card" aria-labelledby="held-h">
     <h2 id="held-h">Held messages: ${held}</h2>
-    ${o.heldByReason.length
-      ? html`<ul>${o.heldByReason.map((r) => html`<li><a href="${withQuery('/console/messages', { status: 'held', holdReason: r.holdReason })}">${r.holdReason.replace(/_/g, ' ')}</a>: ${r.count}</li>`)}</ul>`
-      : html`<p>Nothing is held.</p>`}
+    ${
+      o.heldByReason.length
+        ? html`<ul>${o.heldByReason.map((r) => html`<li><a href="${withQuery('/console/messages', { status: 'held', holdReason: r.holdReason })}">${r.holdReason.replace(/_/g, ' ')}</a>: ${r.count}</li>`)}</ul>`
+        : html`<p>Nothing is held.</p>`
+    }
   </section>
   <section class="card" aria-labelledby="exp-h">
     <h2 id="exp-h">Expiring within 30 days: ${o.expiringCount}</h2>
-    ${o.expiringSoon.length
-      ? html`<ul>${o.expiringSoon.map((d) => html`<li><a href="/console/domains/${encodeURIComponent(d.name)}">${d.unicodeName}</a> — ${day(d.expiresAt)} (${d.clientName})</li>`)}</ul>
+    ${
+      o.expiringSoon.length
+        ? html`<ul>${o.expiringSoon.map((d) => html`<li><a href="/console/domains/${encodeURIComponent(d.name)}">${d.unicodeName}</a> — ${day(d.expiresAt)} (${d.clientName})</li>`)}</ul>
         <p><a href="${withQuery('/console/domains', { expiresBefore: day(new Date(Date.now() + 30 * 86_400_000)) })}">All of them</a></p>`
-      : html`<p>None.</p>`}
+        : html`<p>None.</p>`
+    }
   </section>
   <section class="card" aria-labelledby="fail-h">
     <h2 id="fail-h">Failed deliveries: ${o.failedCount}</h2>
-    ${o.failedDeliveries.length
-      ? html`<ul>${o.failedDeliveries.map(
-          (d) => html`<li>${d.email}: ${d.lastResponse ?? 'no answer recorded'} (${moment(d.at)})${d.messageId ? html` — <a href="/console/messages/${d.messageId}">${d.subject ?? 'the message'}</a>` : ''}</li>`,
-        )}</ul>`
-      : html`<p>None.</p>`}
+    ${
+      o.failedDeliveries.length
+        ? html`<ul>${o.failedDeliveries.map(
+            (d) =>
+              html`<li>${d.email}: ${d.lastResponse ?? 'no answer recorded'} (${moment(d.at)})${d.messageId ? html` — <a href="/console/messages/${d.messageId}">${d.subject ?? 'the message'}</a>` : ''}</li>`,
+          )}</ul>`
+        : html`<p>None.</p>`
+    }
   </section>
   <section class="card" aria-labelledby="sus-h">
     <h2 id="sus-h">Suspicious notices${o.suspicious ? html`: ${o.suspicious.length}${o.suspicious.length === 10 ? '+' : ''}` : ''}</h2>
-    ${o.suspicious === null
-      ? html`<p>Not available with this database schema yet.</p>`
-      : o.suspicious.length
-        ? html`<ul>${o.suspicious.map((m) => html`<li><a href="/console/messages/${m.id}">${m.subject ?? '(no subject)'}</a> from ${m.from ?? 'unknown'} — ${m.reasons.join('; ')}</li>`)}</ul>
+    ${
+      o.suspicious === null
+        ? html`<p>Not available with this database schema yet.</p>`
+        : o.suspicious.length
+          ? html`<ul>${o.suspicious.map((m) => html`<li><a href="/console/messages/${m.id}">${m.subject ?? '(no subject)'}</a> from ${m.from ?? 'unknown'} — ${m.reasons.join('; ')}</li>`)}</ul>
           <p><a href="/console/messages?suspicious=true">All suspicious messages</a></p>`
-        : html`<p>None.</p>`}
+          : html`<p>None.</p>`
+    }
   </section>
   <section class="card" aria-labelledby="reg-h">
     <h2 id="reg-h">Registry alerts</h2>
-    ${o.registryAlerts.length
-      ? html`<ul>${o.registryAlerts.map((e) => html`<li>${moment(e.createdAt)}: <a href="/console/domains/${encodeURIComponent(e.domain)}">${e.domain}</a> — ${e.kind.replace(/_/g, ' ')}${e.detail ? html`: ${e.detail}` : ''}</li>`)}</ul>`
-      : html`<p>None recently.</p>`}
+    ${
+      o.registryAlerts.length
+        ? html`<ul>${o.registryAlerts.map((e) => html`<li>${moment(e.createdAt)}: <a href="/console/domains/${encodeURIComponent(e.domain)}">${e.domain}</a> — ${e.kind.replace(/_/g, ' ')}${e.detail ? html`: ${e.detail}` : ''}</li>`)}</ul>`
+        : html`<p>None recently.</p>`
+    }
   </section>
   <section class="card" aria-labelledby="setup-h">
     <h2 id="setup-h">Setting up</h2>

@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/page';
 
 /** Filters of GET /api/domains; all combine (AND). */
 export class DomainQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only this client\'s domains' })
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this client's domains" })
   @IsOptional()
   @IsUUID('all', { message: 'clientId must be a client id (a UUID)' })
   clientId?: string;

@@ -25,10 +25,13 @@ export class DomainDto {
   @ApiProperty({ example: 'bücher.de' }) unicodeName: string;
   @ApiProperty({ example: 'xn--bcher-kva.de@notify.example.com', description: 'Per-domain alias to give the registrar as the registrant e-mail' })
   noticeAddress: string;
-  @ApiProperty({ example: 'https://domains.example.com/guide/domain/3f9c…', description: 'Unguessable link to the domain\'s transfer guidance page, for the client (no account needed)' })
+  @ApiProperty({
+    example: 'https://domains.example.com/guide/domain/3f9c…',
+    description: "Unguessable link to the domain's transfer guidance page, for the client (no account needed)",
+  })
   guidanceUrl: string;
   @ApiProperty({ format: 'uuid' }) clientId: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Gandi', description: 'The registrar\'s name' }) registrar: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Gandi', description: "The registrar's name" }) registrar: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) registrarId: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) registeredAt: Date | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt: Date | null;

@@ -42,7 +42,10 @@ export class DeliveriesService {
   }
 
   /** Queues one letter to one address (welcome letters, staff alerts). */
-  async queueLetter(manager: EntityManager, letter: { form: DeliveryForm; email: string; clientId: string | null; contactId: string | null; domains?: string[] }): Promise<Delivery> {
+  async queueLetter(
+    manager: EntityManager,
+    letter: { form: DeliveryForm; email: string; clientId: string | null; contactId: string | null; domains?: string[] },
+  ): Promise<Delivery> {
     const delivery = manager.create(Delivery, { ...letter, email: letter.email.toLowerCase(), domains: letter.domains ?? [], inboundMessageId: null });
     await manager.save(delivery);
     await this.schedule(manager, delivery.id, 0);
@@ -111,7 +114,10 @@ export class DeliveriesService {
       await manager.insert(DeliveryAttempt, { deliveryId: delivery.id, outcome: answer.outcome, response, durationMs });
       const tooOld = Date.now() - delivery.createdAt.getTime() >= this.config.deliveryMaxAgeMs;
       if (answer.outcome === 'permanent' || tooOld) {
-        const reason = answer.outcome === 'permanent' ? answer.response : `gave up after ${attempts} attempts (older than DELIVERY_MAX_AGE); last answer: ${answer.response}`;
+        const reason =
+          answer.outcome === 'permanent'
+            ? answer.response
+            : `gave up after ${attempts} attempts (older than DELIVERY_MAX_AGE); last answer: ${answer.response}`;
         await manager.update(Delivery, delivery.id, { status: 'failed', lastResponse: reason, nextAttemptAt: null });
         if (delivery.form !== 'staff_alert') await this.alertStaff(manager);
       } else {

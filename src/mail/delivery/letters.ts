@@ -174,7 +174,10 @@ export class Letters {
     const reading = {
       suspicious: row.suspicious?.reasons ?? null,
       uncertain: row.kindConfidence !== null && row.kindConfidence < KIND_CONFIDENCE_THRESHOLD,
-      registrySays: disagreements(row.checks ?? [], domains.map((x) => x.name)),
+      registrySays: disagreements(
+        row.checks ?? [],
+        domains.map((x) => x.name),
+      ),
     };
     const common = { deliveryId: d.id, to, clientName: row.clientName!, kind: row.kind ?? 'other', reading, domains, unverifiedSender };
     if (d.form === 'digest') return composeDigest(this.settings, { ...common, original: { ...original, domains: row.messageDomains } });

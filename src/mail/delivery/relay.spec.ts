@@ -22,7 +22,9 @@ describe('Relay outbox', () => {
     const relay = new Relay({ dataDir } as AsterConfig);
     const bytes = Buffer.from('Subject: x\r\n\r\n' + 'line\r\n'.repeat(100_000));
     expect(await relay.send('a', { from: 'b@x.test', to: 'c@x.test' }, bytes)).toMatchObject({ outcome: 'sent' });
-    expect(await relay.send('b', { from: 'b@x.test', to: 'c@x.test' }, Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]))).toMatchObject({ outcome: 'sent' });
+    expect(await relay.send('b', { from: 'b@x.test', to: 'c@x.test' }, Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]))).toMatchObject({
+      outcome: 'sent',
+    });
     expect(Buffer.compare(readFileSync(join(dataDir, 'outbox', 'a.eml')), bytes)).toBe(0);
     expect(Buffer.compare(readFileSync(join(dataDir, 'outbox', 'b.eml')), bytes)).toBe(0);
   });
@@ -30,8 +32,15 @@ describe('Relay outbox', () => {
   it('answers temporary when the letter stream fails', async () => {
     const dataDir = tempDir();
     const relay = new Relay({ dataDir } as AsterConfig);
-    const failing = new Readable({ read() { this.destroy(new Error('composition failed')); } });
-    expect(await relay.send('a', { from: 'b@x.test', to: 'c@x.test' }, failing)).toMatchObject({ outcome: 'temporary', response: expect.stringContaining('composition failed') });
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('composition failed'));
+      },
+    });
+    expect(await relay.send('a', { from: 'b@x.test', to: 'c@x.test' }, failing)).toMatchObject({
+      outcome: 'temporary',
+      response: expect.stringContaining('composition failed'),
+    });
   });
 });
 

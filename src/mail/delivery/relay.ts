@@ -61,7 +61,12 @@ export class Relay implements OnApplicationShutdown {
     try {
       const message = Buffer.isBuffer(raw) ? raw : readOnce(raw);
       const info = (await this.relay().sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw: message })) as { response?: string };
-      return { outcome: 'sent', response: String(info.response ?? '250 accepted').replace(/\s+/g, ' ').trim() };
+      return {
+        outcome: 'sent',
+        response: String(info.response ?? '250 accepted')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      };
     } catch (err) {
       return answerFromError(err);
     }

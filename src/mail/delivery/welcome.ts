@@ -57,7 +57,11 @@ export class WelcomeService {
       for (const contact of contacts) {
         const previous = earlier.find((d) => d.contactId === contact.id && d.email === contact.email.toLowerCase());
         if (previous && !force) {
-          result.skipped.push({ contactId: contact.id, email: contact.email, reason: `already welcomed (${previous.status}, ${previous.createdAt.toISOString()}); send with force to repeat` });
+          result.skipped.push({
+            contactId: contact.id,
+            email: contact.email,
+            reason: `already welcomed (${previous.status}, ${previous.createdAt.toISOString()}); send with force to repeat`,
+          });
           continue;
         }
         const delivery = await this.deliveries.queueLetter(manager, { form: 'welcome', email: contact.email, clientId, contactId: contact.id });

@@ -48,7 +48,10 @@ describe('bounce addresses', () => {
 
 /** A DSN as Postfix writes it, with the parts and fields a case changes. */
 function dsn(options: { contentType?: string; fields?: string; returned?: string[] | null; returnedType?: string } = {}): Buffer {
-  const returned = options.returned === undefined ? ['From: Aster <notices@notify.artsites.test>', `Message-ID: ${LETTER_ID}`, 'Subject: [lindapence.com] Expiry reminder', '', 'Your domain expires soon.'] : options.returned;
+  const returned =
+    options.returned === undefined
+      ? ['From: Aster <notices@notify.artsites.test>', `Message-ID: ${LETTER_ID}`, 'Subject: [lindapence.com] Expiry reminder', '', 'Your domain expires soon.']
+      : options.returned;
   return Buffer.from(
     [
       'From: MAILER-DAEMON@mx.pence-mail.test (Mail Delivery System)',
@@ -74,7 +77,9 @@ function dsn(options: { contentType?: string; fields?: string; returned?: string
       'Original-Recipient: rfc822;linda@pence-mail.test',
       options.fields ?? `Action: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <linda@pence-mail.test>:\r\n ${LURE}`,
       '',
-      ...(returned === null ? [] : ['--b1', 'Content-Description: Undelivered Message', `Content-Type: ${options.returnedType ?? 'message/rfc822'}`, '', ...returned, '']),
+      ...(returned === null
+        ? []
+        : ['--b1', 'Content-Description: Undelivered Message', `Content-Type: ${options.returnedType ?? 'message/rfc822'}`, '', ...returned, '']),
       '--b1--',
       '',
     ].join('\r\n'),
@@ -103,9 +108,24 @@ describe('readBounce', () => {
       { dsn: true, action: 'failed', status: '5.1.1' },
       true,
     ],
-    ['a DSN given up after retries (Action failed, Status 4.4.7)', dsn({ fields: 'Action: failed\r\nStatus: 4.4.7' }), { dsn: true, action: 'failed', status: '4.4.7' }, true],
-    ['a DSN whose Status carries a comment', dsn({ fields: 'Action: Failed\r\nStatus: 5.2.2 (mailbox full)' }), { dsn: true, action: 'failed', status: '5.2.2' }, true],
-    ['a delayed DSN', dsn({ fields: 'Action: delayed\r\nStatus: 4.4.1\r\nWill-Retry-Until: Fri, 27 Nov 2026 09:12:03 +0000' }), { dsn: true, action: 'delayed', status: '4.4.1' }, false],
+    [
+      'a DSN given up after retries (Action failed, Status 4.4.7)',
+      dsn({ fields: 'Action: failed\r\nStatus: 4.4.7' }),
+      { dsn: true, action: 'failed', status: '4.4.7' },
+      true,
+    ],
+    [
+      'a DSN whose Status carries a comment',
+      dsn({ fields: 'Action: Failed\r\nStatus: 5.2.2 (mailbox full)' }),
+      { dsn: true, action: 'failed', status: '5.2.2' },
+      true,
+    ],
+    [
+      'a delayed DSN',
+      dsn({ fields: 'Action: delayed\r\nStatus: 4.4.1\r\nWill-Retry-Until: Fri, 27 Nov 2026 09:12:03 +0000' }),
+      { dsn: true, action: 'delayed', status: '4.4.1' },
+      false,
+    ],
     ['a DSN reporting delivery', dsn({ fields: 'Action: delivered\r\nStatus: 2.0.0' }), { dsn: true, action: 'delivered', status: '2.0.0' }, false],
     [
       'a DSN that does not quote the letter’s Message-ID',
@@ -113,17 +133,41 @@ describe('readBounce', () => {
       { dsn: false, problem: 'other_message' },
       false,
     ],
-    ['a DSN returning a message without a Message-ID', dsn({ returned: ['Subject: hello', '', `Message-ID: ${LETTER_ID}`] }), { dsn: false, problem: 'other_message' }, false],
+    [
+      'a DSN returning a message without a Message-ID',
+      dsn({ returned: ['Subject: hello', '', `Message-ID: ${LETTER_ID}`] }),
+      { dsn: false, problem: 'other_message' },
+      false,
+    ],
     ['a DSN without the returned message', dsn({ returned: null }), { dsn: false, problem: 'no_returned_message' }, false],
     ['a DSN without Action', dsn({ fields: 'Status: 5.1.1' }), { dsn: false, problem: 'no_recipient_status' }, false],
     ['a DSN with a made-up Action', dsn({ fields: 'Action: reactivate\r\nStatus: 5.1.1' }), { dsn: false, problem: 'no_recipient_status' }, false],
     ['a DSN with a malformed Status', dsn({ fields: 'Action: failed\r\nStatus: call us' }), { dsn: false, problem: 'no_recipient_status' }, false],
     ['plain text "your mail bounced"', plain, { dsn: false, problem: 'not_a_report' }, false],
     ['the same parts under multipart/mixed', dsn({ contentType: 'multipart/mixed; boundary="b1"' }), { dsn: false, problem: 'not_a_report' }, false],
-    ['a read receipt (report-type=disposition-notification)', dsn({ contentType: 'multipart/report; report-type=disposition-notification; boundary="b1"' }), { dsn: false, problem: 'not_a_report' }, false],
+    [
+      'a read receipt (report-type=disposition-notification)',
+      dsn({ contentType: 'multipart/report; report-type=disposition-notification; boundary="b1"' }),
+      { dsn: false, problem: 'not_a_report' },
+      false,
+    ],
     [
       'a report whose delivery-status part is only inside the returned message',
-      dsn({ fields: '', returned: [`Message-ID: ${LETTER_ID}`, 'Content-Type: multipart/mixed; boundary="in"', '', '--in', 'Content-Type: message/delivery-status', '', 'Final-Recipient: rfc822; x@y.test', 'Action: failed', 'Status: 5.1.1', '--in--'] }),
+      dsn({
+        fields: '',
+        returned: [
+          `Message-ID: ${LETTER_ID}`,
+          'Content-Type: multipart/mixed; boundary="in"',
+          '',
+          '--in',
+          'Content-Type: message/delivery-status',
+          '',
+          'Final-Recipient: rfc822; x@y.test',
+          'Action: failed',
+          'Status: 5.1.1',
+          '--in--',
+        ],
+      }),
       { dsn: false, problem: 'no_recipient_status' },
       false,
     ],

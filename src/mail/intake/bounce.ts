@@ -103,7 +103,14 @@ interface ReportParts {
  */
 function reportParts(raw: Buffer): Promise<ReportParts> {
   return new Promise<ReportParts>((resolve, reject) => {
-    const parser = new MailParser({ keepDeliveryStatus: true, skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false });
+    const parser = new MailParser({
+      keepDeliveryStatus: true,
+      skipHtmlToText: true,
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      checksumAlgo: false,
+    });
     const found: ReportParts = { contentType: undefined, status: undefined, returned: undefined };
     let settled = false;
     const fail = (err: unknown) => {
@@ -122,7 +129,13 @@ function reportParts(raw: Buffer): Promise<ReportParts> {
       // or a multipart within the report) are not the report's.
       const topLevel = /^\d+$/.test(data.partId ?? '');
       const type = data.contentType.toLowerCase();
-      const slot = !topLevel ? undefined : STATUS_PARTS.includes(type) && !found.status ? 'status' : RETURNED_PARTS.includes(type) && !found.returned ? 'returned' : undefined;
+      const slot = !topLevel
+        ? undefined
+        : STATUS_PARTS.includes(type) && !found.status
+          ? 'status'
+          : RETURNED_PARTS.includes(type) && !found.returned
+            ? 'returned'
+            : undefined;
       const limit = slot === 'status' ? STATUS_PART_BYTES : RETURNED_HEADER_BYTES;
       const chunks: Buffer[] = [];
       let length = 0;
@@ -167,7 +180,12 @@ function returnedMessageId(returned: Buffer): string | undefined {
   const end = /\r?\n[ \t]*\r?\n/.exec(text);
   const [header] = fieldGroups(end ? text.slice(0, end.index) : text);
   const value = header?.get('message-id');
-  return value?.replace(/^\s*<|>\s*$/g, '').trim().toLowerCase() || undefined;
+  return (
+    value
+      ?.replace(/^\s*<|>\s*$/g, '')
+      .trim()
+      .toLowerCase() || undefined
+  );
 }
 
 /**

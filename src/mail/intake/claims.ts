@@ -51,7 +51,12 @@ const isoDay = (value: string) => value.slice(0, 10);
 function sameRegistrar(sender: NonNullable<ClaimInput['sender']>, registry: RegistrySnapshot): boolean | undefined {
   if (sender.ianaId !== null && registry.registrarIanaId !== null) return sender.ianaId === registry.registrarIanaId;
   if (!registry.registrarName) return undefined;
-  const simple = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').replace(/\b(inc|llc|ltd|sas|gmbh|se|ag|bv|srl|sa|corp|corporation|limited|d ?b ?a)\b/g, '').trim();
+  const simple = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .replace(/\b(inc|llc|ltd|sas|gmbh|se|ag|bv|srl|sa|corp|corporation|limited|d ?b ?a)\b/g, '')
+      .trim();
   const a = simple(sender.name);
   const b = simple(registry.registrarName);
   // Names alone can confirm (`Gandi` and `GANDI SAS`) but not contradict: a reseller or a brand
@@ -68,8 +73,7 @@ export function checkClaims(input: ClaimInput): ClaimCheck[] {
       const claimed = datesNearDomains(input.text, [domain]).find((d) => d.label === 'Expiry date');
       if (claimed) {
         const registry = view?.expiresAt ? isoDay(view.expiresAt) : null;
-        const verdict: Verdict =
-          registry === null ? 'unknown' : Math.abs(Date.parse(registry) - Date.parse(claimed.date)) <= DAY_MS ? 'agrees' : 'disagrees';
+        const verdict: Verdict = registry === null ? 'unknown' : Math.abs(Date.parse(registry) - Date.parse(claimed.date)) <= DAY_MS ? 'agrees' : 'disagrees';
         checks.push({ domain, claim: 'expiresAt', notice: claimed.date, registry, verdict });
       }
     }

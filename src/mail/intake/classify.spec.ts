@@ -164,16 +164,41 @@ const subjects: Case[] = [
 ];
 
 const bodies: Case[] = [
-  ['transfer request', 'Notification', 'We have received a request to transfer lindapence.com to another registrar. If you did not request it, you can reject the transfer until 22 November.', 'transfer_request'],
-  ['request that used the auth code', 'Domain notification', 'A transfer of lindapence.com was requested today. The request was made with the domain\'s authorization code, which was used successfully.', 'transfer_request'],
+  [
+    'transfer request',
+    'Notification',
+    'We have received a request to transfer lindapence.com to another registrar. If you did not request it, you can reject the transfer until 22 November.',
+    'transfer_request',
+  ],
+  [
+    'request that used the auth code',
+    'Domain notification',
+    "A transfer of lindapence.com was requested today. The request was made with the domain's authorization code, which was used successfully.",
+    'transfer_request',
+  ],
   ['transfer completed', 'Domain notification', 'The transfer of lindapence.com to Gandi has been completed successfully.', 'transfer_completed'],
   ['Nominet TAG', 'Domain name lindapence.co.uk', 'The registrar (IPS TAG) for lindapence.co.uk has been changed.', 'transfer_completed'],
-  ['transfer rejected', 'Update on your domain', 'We were unable to complete the transfer of lindapence.com because the domain is locked.', 'transfer_rejected'],
+  [
+    'transfer rejected',
+    'Update on your domain',
+    'We were unable to complete the transfer of lindapence.com because the domain is locked.',
+    'transfer_rejected',
+  ],
   ['transfer rejected (fr)', 'Information', 'La demande de transfert sortant du domaine moreau-ceramique.fr a été refusée.', 'transfer_rejected'],
-  ['auth code given', 'Your request', 'You asked for the code to move buchbinderei-nord.eu. Your authorisation code is: UWT4-PL2K. When it has been used, a new one must be requested.', 'auth_code'],
+  [
+    'auth code given',
+    'Your request',
+    'You asked for the code to move buchbinderei-nord.eu. Your authorisation code is: UWT4-PL2K. When it has been used, a new one must be requested.',
+    'auth_code',
+  ],
   ['auth code (de)', 'Ihre Anfrage', 'Ihr Auth-Code lautet: Xk7p-Q2mV', 'auth_code'],
   ['expiry', 'Important', 'lindapence.com is due to expire on 2 December 2026.', 'expiry_reminder'],
-  ['expiry that explains what expiry means', 'Important', 'Your domain will expire on 2 December. Once your domain has expired, your website will stop working.', 'expiry_reminder'],
+  [
+    'expiry that explains what expiry means',
+    'Important',
+    'Your domain will expire on 2 December. Once your domain has expired, your website will stop working.',
+    'expiry_reminder',
+  ],
   ['expiry (fr)', 'Information', 'Le domaine arrivera à expiration le 3 décembre 2026.', 'expiry_reminder'],
   ['expiry (de)', 'Information', 'Die Domain atelier-hamburg.de läuft am 15.12.2026 ab.', 'expiry_reminder'],
   ['expired', 'Important notice about harborlane.org', 'The domain name harborlane.org expired on November 20, 2026 and has not been renewed.', 'expired'],
@@ -181,14 +206,29 @@ const bodies: Case[] = [
   ['renewed', 'Your order', 'Thank you for renewing lindapence.com with us.', 'renewal_confirmation'],
   ['renewed (de)', 'Ihr Vertrag', 'Ihr Vertrag für die Domain atelier-hamburg.de wurde erfolgreich um 12 Monate verlängert.', 'renewal_confirmation'],
   ['WDRP', 'Your domains', 'ICANN requires that we remind you once a year to review your WHOIS information.', 'whois_data_reminder'],
-  ['verification', 'Action required', 'ICANN requires us to verify the email address of the registrant of lindapence.com. Unverified domains will be suspended.', 'registrant_verification'],
+  [
+    'verification',
+    'Action required',
+    'ICANN requires us to verify the email address of the registrant of lindapence.com. Unverified domains will be suspended.',
+    'registrant_verification',
+  ],
   ['verification link', 'Action required', 'Please click the verification link below within 15 days.', 'registrant_verification'],
   ['registrant change', 'Your domain', 'A change of the owner (registrant) of lindapence.com has been requested.', 'registrant_change'],
   ['registrant changed', 'Your domain', 'The registrant of lindapence.com has been changed to Linda Pence Studio Ltd.', 'registrant_change'],
-  ['suspended', 'Important information about CHIDIOKAFOR.COM', 'CHIDIOKAFOR.COM has been suspended because the registrant contact email could not be verified.', 'suspension'],
+  [
+    'suspended',
+    'Important information about CHIDIOKAFOR.COM',
+    'CHIDIOKAFOR.COM has been suspended because the registrant contact email could not be verified.',
+    'suspension',
+  ],
   ['we suspended', 'About your domain', 'We have suspended lindapence.com after an abuse report.', 'suspension'],
   ['quoted reply', 'Re: question', '> Your domain lindapence.com\n> has been\n> suspended.', 'suspension'],
-  ['being transferred', 'Domain Transfer Notification', 'The domain lindapence.com is being transferred to another registrar. To cancel, click below.', 'transfer_request'],
+  [
+    'being transferred',
+    'Domain Transfer Notification',
+    'The domain lindapence.com is being transferred to another registrar. To cancel, click below.',
+    'transfer_request',
+  ],
   ['moved', 'Transfer update', 'Your domain name lindapence.com has successfully moved to its new registrar.', 'transfer_completed'],
   ['declined by the registrant', 'Notification', 'The registrant declined the transfer of lindapence.com.', 'transfer_rejected'],
   ['auth code given without "your"', 'Your request', 'The authorization code for lindapence.com is XyZ-123.', 'auth_code'],
@@ -197,7 +237,12 @@ const bodies: Case[] = [
   ['expired yesterday', 'Notice', 'Your domain lindapence.com expired yesterday.', 'expired'],
   ['was suspended', 'Hello', 'Your domain lindapence.com was suspended today.', 'suspension'],
   ['owner will change', 'Hello', 'The owner of lindapence.com will change from Linda Pence to Linda Pence Studio Ltd once you approve.', 'registrant_change'],
-  ['footer boilerplate only', 'Hello', 'Thanks for being a customer. Need an auth code? Visit our help centre. Domains expire, so keep auto-renew on.', 'other'],
+  [
+    'footer boilerplate only',
+    'Hello',
+    'Thanks for being a customer. Need an auth code? Visit our help centre. Domains expire, so keep auto-renew on.',
+    'other',
+  ],
 ];
 
 describe('classify', () => {

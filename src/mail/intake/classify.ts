@@ -395,7 +395,7 @@ const SUBJECT_PREFIX = /^\s*(?:(?:re|fwd?|fw|aw|wg|tr|sv|vs|antw|rif|réf|ref)\s
 /** The subject without reply/forward/ticket prefixes, whitespace collapsed. */
 export function normaliseSubject(subject: string): string {
   let rest = subject.normalize('NFC').replace(/\s+/g, ' ').trim();
-  for (let previous = ''; previous !== rest; ) {
+  for (let previous = ''; previous !== rest;) {
     previous = rest;
     rest = rest.replace(SUBJECT_PREFIX, '');
   }
@@ -551,17 +551,57 @@ export const STRUCTURE_SIGNALS: readonly StructureSignal[] = [
     id: 'dsn',
     evidence: 'structure: delivery status notification (a bounce)',
     kind: 'other',
-    test: (subject) => /^(undeliver(ed|able)|delivery status notification|mail delivery (failed|failure|subsystem)|returned mail|non[- ]delivery|unzustellbar|non remis|no entregado)/i.test(subject),
+    test: (subject) =>
+      /^(undeliver(ed|able)|delivery status notification|mail delivery (failed|failure|subsystem)|returned mail|non[- ]delivery|unzustellbar|non remis|no entregado)/i.test(
+        subject,
+      ),
   },
-  { id: 'foa', evidence: 'structure: FOA (ICANN Form of Authorization)', kind: 'transfer_request', test: (_s, text) => /\b(form of authori[sz]ation|initial authori[sz]ation for registrar transfer)\b|\bFOA\b/i.test(text) },
-  { id: 'wdrp', evidence: 'structure: WDRP (Whois Data Reminder Policy)', kind: 'whois_data_reminder', test: (s, text) => /\bWDRP\b|whois data reminder policy/i.test(`${s} ${text}`) },
-  { id: 'errp', evidence: 'structure: ERRP (Expired Registration Recovery Policy)', kind: 'expiry_reminder', test: (s, text) => /\bERRP\b|expired registration recovery policy/i.test(`${s} ${text}`) },
+  {
+    id: 'foa',
+    evidence: 'structure: FOA (ICANN Form of Authorization)',
+    kind: 'transfer_request',
+    test: (_s, text) => /\b(form of authori[sz]ation|initial authori[sz]ation for registrar transfer)\b|\bFOA\b/i.test(text),
+  },
+  {
+    id: 'wdrp',
+    evidence: 'structure: WDRP (Whois Data Reminder Policy)',
+    kind: 'whois_data_reminder',
+    test: (s, text) => /\bWDRP\b|whois data reminder policy/i.test(`${s} ${text}`),
+  },
+  {
+    id: 'errp',
+    evidence: 'structure: ERRP (Expired Registration Recovery Policy)',
+    kind: 'expiry_reminder',
+    test: (s, text) => /\bERRP\b|expired registration recovery policy/i.test(`${s} ${text}`),
+  },
   { id: 'code', evidence: '', kind: 'auth_code', test: (_s, text) => codeToken(text) !== undefined },
 ];
 
 const MONTHS: Record<string, number> = {
-  jan: 0, january: 0, feb: 1, february: 1, mar: 2, march: 2, apr: 3, april: 3, may: 4, jun: 5, june: 5, jul: 6, july: 6, aug: 7, august: 7,
-  sep: 8, sept: 8, september: 8, oct: 9, october: 9, nov: 10, november: 10, dec: 11, december: 11,
+  jan: 0,
+  january: 0,
+  feb: 1,
+  february: 1,
+  mar: 2,
+  march: 2,
+  apr: 3,
+  april: 3,
+  may: 4,
+  jun: 5,
+  june: 5,
+  jul: 6,
+  july: 6,
+  aug: 7,
+  august: 7,
+  sep: 8,
+  sept: 8,
+  september: 8,
+  oct: 9,
+  october: 9,
+  nov: 10,
+  november: 10,
+  dec: 11,
+  december: 11,
 };
 
 /** Dates written in the body (ISO, d.m.y, d/m/y, "December 2, 2026", "2 December 2026"). */
@@ -572,7 +612,8 @@ export function datesIn(text: string): Date[] {
   };
   for (const m of text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) push(+m[1], +m[2] - 1, +m[3]);
   for (const m of text.matchAll(/\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b/g)) push(+m[3], +m[2] - 1, +m[1]);
-  for (const m of text.matchAll(/\b([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})\b/g)) if (m[1].toLowerCase() in MONTHS) push(+m[3], MONTHS[m[1].toLowerCase()], +m[2]);
+  for (const m of text.matchAll(/\b([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})\b/g))
+    if (m[1].toLowerCase() in MONTHS) push(+m[3], MONTHS[m[1].toLowerCase()], +m[2]);
   for (const m of text.matchAll(/\b(\d{1,2}) ([A-Za-z]{3,9})\.? (\d{4})\b/g)) if (m[2].toLowerCase() in MONTHS) push(+m[3], MONTHS[m[2].toLowerCase()], +m[1]);
   return out;
 }
@@ -665,11 +706,21 @@ function sender(input: NoticeReading): { address: string | null; name: string } 
   const angle = /<([^<>@\s]+@[^<>\s]+)>/.exec(from);
   const bare = /([^\s<>"]+@[^\s<>"]+)/.exec(from);
   const address = input.fromAddress ?? angle?.[1] ?? bare?.[1] ?? null;
-  const name = from.replace(/<[^>]*>/g, '').replace(/["']/g, '').trim();
+  const name = from
+    .replace(/<[^>]*>/g, '')
+    .replace(/["']/g, '')
+    .trim();
   return { address, name: address !== null && name === address ? '' : name };
 }
 
-const THREAT_FREE_KINDS = new Set<NoticeKind>(['transfer_request', 'transfer_completed', 'transfer_rejected', 'auth_code', 'renewal_confirmation', 'registrant_change']);
+const THREAT_FREE_KINDS = new Set<NoticeKind>([
+  'transfer_request',
+  'transfer_completed',
+  'transfer_rejected',
+  'auth_code',
+  'renewal_confirmation',
+  'registrant_change',
+]);
 
 interface FiredSignal {
   id: string;
@@ -710,12 +761,23 @@ function scamSignals(input: NoticeReading, subject: string, text: string, readKi
   };
   if (address) {
     const brand = lookalike(address.slice(address.lastIndexOf('@') + 1));
-    if (brand) fired.push({ id: 'lookalike-sender', weight: 3, reason: `It was sent from ${senderSite}, which is not ${brand.name}'s, although the name imitates it.`, evidence: `sender: look-alike of ${brand.name} (${senderSite})` });
+    if (brand)
+      fired.push({
+        id: 'lookalike-sender',
+        weight: 3,
+        reason: `It was sent from ${senderSite}, which is not ${brand.name}'s, although the name imitates it.`,
+        evidence: `sender: look-alike of ${brand.name} (${senderSite})`,
+      });
   }
   for (const host of linkHosts) {
     const brand = lookalike(host);
     if (brand) {
-      fired.push({ id: 'lookalike-link', weight: 3, reason: `Its links lead to ${host}, which is not ${brand.name}'s.`, evidence: `link: look-alike of ${brand.name} (${host})` });
+      fired.push({
+        id: 'lookalike-link',
+        weight: 3,
+        reason: `Its links lead to ${host}, which is not ${brand.name}'s.`,
+        evidence: `link: look-alike of ${brand.name} (${host})`,
+      });
       break;
     }
   }
@@ -724,21 +786,42 @@ function scamSignals(input: NoticeReading, subject: string, text: string, readKi
   if (senderSite && name && !known.has(senderSite)) {
     const claimed = BRAND_NAMES.find(({ brand, patterns }) => !ownSite(brand, senderSite) && firstMatch(patterns, name) !== undefined)?.brand;
     if (claimed && !fired.some((signal) => signal.id === 'lookalike-sender'))
-      fired.push({ id: 'impersonation', weight: 3, reason: `It claims to come from ${claimed.name} but was sent from ${senderSite}, which is not ${claimed.name}'s.`, evidence: `sender: "${quote(name)}" from ${senderSite}` });
+      fired.push({
+        id: 'impersonation',
+        weight: 3,
+        reason: `It claims to come from ${claimed.name} but was sent from ${senderSite}, which is not ${claimed.name}'s.`,
+        evidence: `sender: "${quote(name)}" from ${senderSite}`,
+      });
   }
 
   const abused = [senderSite, ...linkHosts].find((host) => host && ABUSED_TLDS.includes(host.slice(host.lastIndexOf('.') + 1)) && !known.has(siteOf(host)));
-  if (abused) fired.push({ id: 'abused-tld', weight: 1, reason: `It comes from or links to ${siteOf(abused)}, under a top-level domain favoured by spammers.`, evidence: `host: ${siteOf(abused)} (abused TLD)` });
+  if (abused)
+    fired.push({
+      id: 'abused-tld',
+      weight: 1,
+      reason: `It comes from or links to ${siteOf(abused)}, under a top-level domain favoured by spammers.`,
+      evidence: `host: ${siteOf(abused)} (abused TLD)`,
+    });
 
   const threat = firstMatch(THREAT, text);
   const payment = firstMatch(PAYMENT, whole);
   if (senderSite && FREE_MAIL.has(senderSite) && (threat !== undefined || payment !== undefined)) {
-    fired.push({ id: 'free-mail', weight: 3, reason: `It was sent from a free mailbox (${senderSite}), which a registrar never uses for its notices.`, evidence: `sender: free mail (${senderSite})` });
+    fired.push({
+      id: 'free-mail',
+      weight: 3,
+      reason: `It was sent from a free mailbox (${senderSite}), which a registrar never uses for its notices.`,
+      evidence: `sender: free mail (${senderSite})`,
+    });
   }
 
   const fromRegistry = senderSite !== null && REGISTRIES.has(senderSite);
   if (senderSite && name && !known.has(senderSite) && !fromRegistry && firstMatch(OFFICIAL, name) !== undefined && payment !== undefined) {
-    fired.push({ id: 'official-sounding', weight: 1, reason: `Its sender, "${name}", poses as an office or registry.`, evidence: `sender: official-sounding "${quote(name)}"` });
+    fired.push({
+      id: 'official-sounding',
+      weight: 1,
+      reason: `Its sender, "${name}", poses as an office or registry.`,
+      evidence: `sender: official-sounding "${quote(name)}"`,
+    });
   }
 
   // What Aster knows: the registrar of record, and every registrar on file. A message forwarded by
@@ -749,10 +832,27 @@ function scamSignals(input: NoticeReading, subject: string, text: string, readKi
   // Transfer notices come from the gaining registrar too, and speak of releasing and cancelling.
   const threatens = threat !== undefined && !THREAT_FREE_KINDS.has(readKind);
   if (records.length > 0) {
-    if (threatens) fired.push({ id: 'not-registrar-threat', weight: 3, reason: "It threatens to suspend the domain but comes from an address that is not your registrar's.", evidence: `sender: ${senderSite} is not the registrar of record; threatens the domain ("${quote(threat)}")` });
-    else if (payment !== undefined) fired.push({ id: 'not-registrar-payment', weight: 2, reason: 'It asks you to pay for your domain, but it does not come from your registrar.', evidence: `sender: ${senderSite} is not the registrar of record; asks for payment ("${quote(payment)}")` });
+    if (threatens)
+      fired.push({
+        id: 'not-registrar-threat',
+        weight: 3,
+        reason: "It threatens to suspend the domain but comes from an address that is not your registrar's.",
+        evidence: `sender: ${senderSite} is not the registrar of record; threatens the domain ("${quote(threat)}")`,
+      });
+    else if (payment !== undefined)
+      fired.push({
+        id: 'not-registrar-payment',
+        weight: 2,
+        reason: 'It asks you to pay for your domain, but it does not come from your registrar.',
+        evidence: `sender: ${senderSite} is not the registrar of record; asks for payment ("${quote(payment)}")`,
+      });
   } else if (known.size > 0) {
-    fired.push({ id: 'unknown-sender', weight: 1, reason: 'It does not come from any registrar Aster knows.', evidence: `sender: ${senderSite} is no registrar on file` });
+    fired.push({
+      id: 'unknown-sender',
+      weight: 1,
+      reason: 'It does not come from any registrar Aster knows.',
+      evidence: `sender: ${senderSite} is no registrar on file`,
+    });
   }
   return fired;
 }

@@ -88,10 +88,7 @@ describe('registrar-mail corpus through match and classify', () => {
     for (const message of corpus.messages) {
       const raw = readFileSync(join(DIR, message.file));
       const mail = await simpleParser(raw);
-      const candidates = new Set([
-        ...aliasDomains(message.envelope.to, corpus.mailDomain),
-        ...extractCandidates(matchSource(mail)),
-      ]);
+      const candidates = new Set([...aliasDomains(message.envelope.to, corpus.mailDomain), ...extractCandidates(matchSource(mail))]);
       const domains = [...candidates].filter((name) => owner.has(name));
       const clients = new Set(domains.map((name) => owner.get(name)!));
       const { kind } = classify(mail.subject ?? '', mail.text ?? '');

@@ -34,7 +34,7 @@ export type DecideOutcome =
   | { decision: 'hold'; holdReason: HoldReason; reason: string };
 
 const LOOP_REASONS: Record<LoopReason, string> = {
-  'own-notice': 'it is one of Aster\'s own notices coming back (Auto-Submitted and X-Aster-Notice are set)',
+  'own-notice': "it is one of Aster's own notices coming back (Auto-Submitted and X-Aster-Notice are set)",
   'too-many-hops': 'it has passed through too many mail servers (Received headers), a sign of a mail loop',
 };
 

@@ -5,7 +5,10 @@
 import { parse } from './parse';
 import { extractCandidates } from './match';
 
-const b64 = (text: string, encoding: BufferEncoding = 'utf8') => Buffer.from(text, encoding).toString('base64').replace(/.{1,76}/g, '$&\r\n');
+const b64 = (text: string, encoding: BufferEncoding = 'utf8') =>
+  Buffer.from(text, encoding)
+    .toString('base64')
+    .replace(/.{1,76}/g, '$&\r\n');
 
 /** A renewal notice for lindapence.com with one more part (or header lines) added. */
 function mail(opts: { headers?: string[]; html?: string; parts?: string[] }): Buffer {
@@ -44,13 +47,25 @@ function mail(opts: { headers?: string[]; html?: string; parts?: string[] }): Bu
 }
 
 const attachment = (type: string, filename: string, content: string, encoding: BufferEncoding = 'utf8') =>
-  [`Content-Type: ${type}; name="${filename}"`, `Content-Disposition: attachment; filename="${filename}"`, 'Content-Transfer-Encoding: base64', '', b64(content, encoding)].join('\r\n');
+  [
+    `Content-Type: ${type}; name="${filename}"`,
+    `Content-Disposition: attachment; filename="${filename}"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    b64(content, encoding),
+  ].join('\r\n');
 
 const nested = (disposition: string, inner: string[]) => ['Content-Type: message/rfc822', `Content-Disposition: ${disposition}`, '', ...inner].join('\r\n');
 
 const CASES: [string, Buffer][] = [
-  ['a CSV attachment', mail({ parts: [attachment('text/csv', 'domains.csv', 'domain,expires\r\nlindapence.com,2028-11-24\r\nharborlane.org,2027-01-03\r\n')] })],
-  ['a CSV sent as octet-stream (the filename says CSV)', mail({ parts: [attachment('application/octet-stream', 'domains.csv', 'harborlane.org;2027-01-03\r\n')] })],
+  [
+    'a CSV attachment',
+    mail({ parts: [attachment('text/csv', 'domains.csv', 'domain,expires\r\nlindapence.com,2028-11-24\r\nharborlane.org,2027-01-03\r\n')] }),
+  ],
+  [
+    'a CSV sent as octet-stream (the filename says CSV)',
+    mail({ parts: [attachment('application/octet-stream', 'domains.csv', 'harborlane.org;2027-01-03\r\n')] }),
+  ],
   ['a JSON attachment', mail({ parts: [attachment('application/json', 'renewals.json', '{"domains":["harborlane.org"]}')] })],
   ['an XML attachment', mail({ parts: [attachment('application/xml', 'epp.xml', '<domain:name>harborlane.org</domain:name>')] })],
   ['a calendar invitation', mail({ parts: [attachment('text/calendar', 'expiry.ics', 'BEGIN:VEVENT\r\nSUMMARY:harborlane.org expires\r\nEND:VEVENT\r\n')] })],
@@ -64,11 +79,28 @@ const CASES: [string, Buffer][] = [
     'a forwarded message (attachment) whose header alone names it',
     mail({ parts: [nested('attachment', ['From: registry@nic.test', 'X-Registrant-Domain: harborlane.org', 'Subject: status', '', 'Nothing here.'])] }),
   ],
-  ['a forwarded message (attachment), in its text', mail({ parts: [nested('attachment', ['From: registry@nic.test', 'Subject: status', '', 'harborlane.org is locked.'])] })],
-  ['a forwarded message (inline), in its header', mail({ parts: [nested('inline', ['From: registry@nic.test', 'Reply-To: hostmaster@harborlane.org', 'Subject: status', '', 'Nothing here.'])] })],
+  [
+    'a forwarded message (attachment), in its text',
+    mail({ parts: [nested('attachment', ['From: registry@nic.test', 'Subject: status', '', 'harborlane.org is locked.'])] }),
+  ],
+  [
+    'a forwarded message (inline), in its header',
+    mail({ parts: [nested('inline', ['From: registry@nic.test', 'Reply-To: hostmaster@harborlane.org', 'Subject: status', '', 'Nothing here.'])] }),
+  ],
   [
     'a message forwarded inside a forwarded message',
-    mail({ parts: [nested('attachment', ['From: a@nic.test', 'Content-Type: multipart/mixed; boundary="in"', '', '--in', nested('attachment', ['From: b@nic.test', 'X-Domain: harborlane.org', '', 'deep']), '--in--'])] }),
+    mail({
+      parts: [
+        nested('attachment', [
+          'From: a@nic.test',
+          'Content-Type: multipart/mixed; boundary="in"',
+          '',
+          '--in',
+          nested('attachment', ['From: b@nic.test', 'X-Domain: harborlane.org', '', 'deep']),
+          '--in--',
+        ]),
+      ],
+    }),
   ],
   ['an X- header', mail({ headers: ['X-Original-Domain: harborlane.org'] })],
   ['In-Reply-To', mail({ headers: ['In-Reply-To: <ticket-4411@mail.harborlane.org>'] })],
@@ -97,7 +129,9 @@ describe('matching sees every part of a message', () => {
 
   it('lists what it could not read: a PDF, an archive, an image', async () => {
     const parsed = await parse(
-      mail({ parts: [attachment('application/pdf', 'invoice.pdf', '%PDF'), attachment('application/zip', 'a.zip', 'PK'), attachment('image/png', 'logo.png', 'png')] }),
+      mail({
+        parts: [attachment('application/pdf', 'invoice.pdf', '%PDF'), attachment('application/zip', 'a.zip', 'PK'), attachment('image/png', 'logo.png', 'png')],
+      }),
     );
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed.message.unscannable.map((u) => u.contentType)).toEqual(['application/pdf', 'application/zip', 'image/png']);

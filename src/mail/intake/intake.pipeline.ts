@@ -360,7 +360,9 @@ export class IntakePipeline implements OnApplicationBootstrap {
     }
     if (retry.length > 0) {
       const [first] = retry;
-      throw new Error(`Routing failed for ${retry.map((f) => f.id).join(', ')}; retrying: ${first.error instanceof Error ? first.error.message : String(first.error)}`);
+      throw new Error(
+        `Routing failed for ${retry.map((f) => f.id).join(', ')}; retrying: ${first.error instanceof Error ? first.error.message : String(first.error)}`,
+      );
     }
   }
 

@@ -34,7 +34,12 @@ export function loopReason(headers: readonly HeaderField[], policy: LoopPolicy =
     if (name === 'received') received += 1;
     else if (name === noticeHeader) ourNotice = true;
     else if (name === 'auto-submitted') {
-      const keyword = value.replace(/\(.*?\)/g, '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const keyword =
+        value
+          .replace(/\(.*?\)/g, '')
+          .split(';')[0]
+          ?.trim()
+          .toLowerCase() ?? '';
       if (keyword !== '' && keyword !== 'no') autoSubmitted = true;
     }
   }

@@ -151,8 +151,32 @@ function linkCandidate(link: string): string | undefined {
 // Inline elements join their neighbours (`<b>linda</b>pence.com` reads "lindapence.com"); every
 // other tag separates words, as a browser's layout would.
 const INLINE = new Set([
-  'a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'em', 'font', 'i', 'kbd', 'mark', 'q',
-  's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'tt', 'u', 'var', 'wbr',
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'big',
+  'cite',
+  'code',
+  'em',
+  'font',
+  'i',
+  'kbd',
+  'mark',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'tt',
+  'u',
+  'var',
+  'wbr',
 ]);
 // Elements whose content is never shown, and where it ends.
 const HIDDEN_END: Record<string, RegExp> = {
@@ -282,23 +306,78 @@ function readAttributes(html: string, at: number, onAttribute: (name: string, va
 // Named references need their ';' (as in attribute values, `&region=eu` is not `®ion=eu`), except
 // the few that old mailers write without one.
 const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', shy: '\u00AD', period: '.',
-  commat: '@', sol: '/', colon: ':', hyphen: '-', dash: '-', ndash: '–', mdash: '—',
-  lpar: '(', rpar: ')', lsqb: '[', rsqb: ']', comma: ',', semi: ';', excl: '!', quest: '?',
-  hellip: '…', laquo: '«', raquo: '»', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”',
-  zwj: '\u200D', zwnj: '\u200C', ensp: ' ', emsp: ' ', thinsp: ' ', bull: '•', middot: '·',
-  auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü', szlig: 'ß',
-  eacute: 'é', egrave: 'è', ecirc: 'ê', agrave: 'à', acirc: 'â', ccedil: 'ç', ocirc: 'ô',
-  icirc: 'î', ugrave: 'ù', ucirc: 'û', euml: 'ë', iuml: 'ï', Eacute: 'É', euro: '€', copy: '©',
-  reg: '®', trade: '™',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  shy: '\u00AD',
+  period: '.',
+  commat: '@',
+  sol: '/',
+  colon: ':',
+  hyphen: '-',
+  dash: '-',
+  ndash: '–',
+  mdash: '—',
+  lpar: '(',
+  rpar: ')',
+  lsqb: '[',
+  rsqb: ']',
+  comma: ',',
+  semi: ';',
+  excl: '!',
+  quest: '?',
+  hellip: '…',
+  laquo: '«',
+  raquo: '»',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  zwj: '\u200D',
+  zwnj: '\u200C',
+  ensp: ' ',
+  emsp: ' ',
+  thinsp: ' ',
+  bull: '•',
+  middot: '·',
+  auml: 'ä',
+  ouml: 'ö',
+  uuml: 'ü',
+  Auml: 'Ä',
+  Ouml: 'Ö',
+  Uuml: 'Ü',
+  szlig: 'ß',
+  eacute: 'é',
+  egrave: 'è',
+  ecirc: 'ê',
+  agrave: 'à',
+  acirc: 'â',
+  ccedil: 'ç',
+  ocirc: 'ô',
+  icirc: 'î',
+  ugrave: 'ù',
+  ucirc: 'û',
+  euml: 'ë',
+  iuml: 'ï',
+  Eacute: 'É',
+  euro: '€',
+  copy: '©',
+  reg: '®',
+  trade: '™',
 };
 
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(/&(?:#(\d{1,7});?|#x([0-9a-f]{1,6});?|([a-z][a-z0-9]{1,31});|(amp|lt|gt|quot|nbsp)\b)/gi, (entity, dec?: string, hex?: string, name?: string, bare?: string) => {
-    if (name !== undefined || bare !== undefined) return NAMED_ENTITIES[name ?? bare ?? ''] ?? entity;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
-    if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
-    return String.fromCodePoint(code);
-  });
+  return text.replace(
+    /&(?:#(\d{1,7});?|#x([0-9a-f]{1,6});?|([a-z][a-z0-9]{1,31});|(amp|lt|gt|quot|nbsp)\b)/gi,
+    (entity, dec?: string, hex?: string, name?: string, bare?: string) => {
+      if (name !== undefined || bare !== undefined) return NAMED_ENTITIES[name ?? bare ?? ''] ?? entity;
+      const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
+      if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
+      return String.fromCodePoint(code);
+    },
+  );
 }

@@ -161,10 +161,7 @@ describe('parse', () => {
     expect(m.date?.toISOString()).toBe('2026-11-24T08:12:00.000Z');
     expect(m.headers.map((h) => h.key)).toEqual(['from', 'to', 'cc', 'reply-to', 'sender', 'subject', 'date', 'message-id', 'mime-version', 'content-type']);
     // The PDF and the image cannot be read for names; the forwarded message is read (it is mail).
-    expect(m.unscannable).toEqual([
-      { contentType: 'application/pdf', filename: 'invoice.pdf' },
-      expect.objectContaining({ contentType: 'image/png' }),
-    ]);
+    expect(m.unscannable).toEqual([{ contentType: 'application/pdf', filename: 'invoice.pdf' }, expect.objectContaining({ contentType: 'image/png' })]);
     expect(m.headerValues).toEqual(expect.arrayContaining(['invoice.pdf', 'registry@example.test', 'inner']));
   });
 

@@ -40,7 +40,8 @@ const CHUNK_BYTES = 64 * 1024;
  * Attachments read as text for matching: any text/*, and the structured text formats a program
  * reads (JSON, XML, CSV, calendars, YAML), including their `+json`/`+xml` variants.
  */
-const TEXT_LIKE = /^(?:text\/|message\/(?:global|delivery-status|disposition-notification|global-headers|global-delivery-status)$|application\/(?:json|xml|csv|ics|x-csv|yaml|x-yaml|rtf|x-sh|javascript|ecmascript|mbox|.+\+json|.+\+xml)$)/i;
+const TEXT_LIKE =
+  /^(?:text\/|message\/(?:global|delivery-status|disposition-notification|global-headers|global-delivery-status)$|application\/(?:json|xml|csv|ics|x-csv|yaml|x-yaml|rtf|x-sh|javascript|ecmascript|mbox|.+\+json|.+\+xml)$)/i;
 /** The most of one attachment, and of all of them, that is read for matching (decoded bytes). */
 const MAX_SCANNED_PART_BYTES = 4 * 1024 * 1024;
 const MAX_SCANNED_TOTAL_BYTES = 8 * 1024 * 1024;

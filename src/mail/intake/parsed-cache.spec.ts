@@ -17,7 +17,13 @@ describe('ParsedCache', () => {
   it('keeps what a letter shows of the original, and nothing else', () => {
     const cache = new ParsedCache(100);
     cache.set('m1', parsed('hello'));
-    expect(cache.get('m1')).toEqual({ subject: 'Renewal', from: 'Registrar <noreply@registrar.test>', messageId: 'abc@registrar.test', date: new Date('2026-11-25T10:00:00Z'), text: 'hello' });
+    expect(cache.get('m1')).toEqual({
+      subject: 'Renewal',
+      from: 'Registrar <noreply@registrar.test>',
+      messageId: 'abc@registrar.test',
+      date: new Date('2026-11-25T10:00:00Z'),
+      text: 'hello',
+    });
     expect(cache.get('m2')).toBeUndefined();
   });
 

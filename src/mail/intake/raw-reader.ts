@@ -31,10 +31,10 @@ export async function readRaw(runner: DataSource | EntityManager, messageId: str
 export async function readRawSlices(runner: DataSource | EntityManager, messageId: string, size: number): Promise<Buffer | null> {
   const out = Buffer.allocUnsafe(size);
   for (let at = 0; at < size; at += RAW_SLICE_BYTES) {
-    const [slice] = await runner.query<{ part: Buffer }[]>(`SELECT substring(raw FROM $2 FOR ${RAW_SLICE_BYTES}) AS part FROM raw_message WHERE "messageId" = $1`, [
-      messageId,
-      at + 1,
-    ]);
+    const [slice] = await runner.query<{ part: Buffer }[]>(
+      `SELECT substring(raw FROM $2 FOR ${RAW_SLICE_BYTES}) AS part FROM raw_message WHERE "messageId" = $1`,
+      [messageId, at + 1],
+    );
     if (!slice) return null; // deleted meanwhile
     const expected = Math.min(RAW_SLICE_BYTES, size - at);
     if (slice.part.length !== expected) {

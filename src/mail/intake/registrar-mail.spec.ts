@@ -17,7 +17,9 @@ const sorted = (values: Iterable<string>) => [...values].sort();
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 function table(title: string, f: Figures): string {
-  const kinds = f.perKind.filter((row) => row.n > 0).map((row) => `  ${row.kind.padEnd(24)} n=${String(row.n).padStart(3)}  P ${pct(row.precision).padStart(6)}  R ${pct(row.recall).padStart(6)}`);
+  const kinds = f.perKind
+    .filter((row) => row.n > 0)
+    .map((row) => `  ${row.kind.padEnd(24)} n=${String(row.n).padStart(3)}  P ${pct(row.precision).padStart(6)}  R ${pct(row.recall).padStart(6)}`);
   const languages = f.perLanguage.map((row) => `  ${row.language}  n=${String(row.n).padStart(3)}  accuracy ${pct(row.accuracy)}`);
   return [
     `${title}: ${f.n} messages, kind accuracy ${pct(f.accuracy)}, scams flagged ${f.scamsFlagged}/${f.scams}, genuine flagged ${f.genuineFlagged}/${f.genuine}, ${f.msPerMessage.toFixed(2)} ms/message`,
@@ -71,17 +73,30 @@ describe('registrar-mail corpus through parse, match and classifyNotice', () => 
     let all: ReturnType<typeof classifyAll>;
     beforeAll(() => {
       all = classifyAll(messages, knowledge);
-      const heldout = figures(all.filter((o) => o.message.entry.split === 'heldout'), KIND_CONFIDENCE_THRESHOLD);
+      const heldout = figures(
+        all.filter((o) => o.message.entry.split === 'heldout'),
+        KIND_CONFIDENCE_THRESHOLD,
+      );
       const whole = figures(all, KIND_CONFIDENCE_THRESHOLD);
       const wrong = all.filter((o) => o.result.kind !== o.message.entry.kind || (o.result.suspicious !== null) !== o.message.entry.scam);
       console.info(
         `${table(`held-out (${knowledge})`, heldout)}\n${table(`whole corpus (${knowledge})`, whole)}` +
-          wrong.map((o) => `\n  wrong: ${o.message.entry.file}: ${o.result.kind}${o.result.suspicious ? ' (suspicious)' : ''}, expected ${o.message.entry.kind}${o.message.entry.scam ? ' (scam)' : ''}`).join(''),
+          wrong
+            .map(
+              (o) =>
+                `\n  wrong: ${o.message.entry.file}: ${o.result.kind}${o.result.suspicious ? ' (suspicious)' : ''}, expected ${o.message.entry.kind}${o.message.entry.scam ? ' (scam)' : ''}`,
+            )
+            .join(''),
       );
     });
 
     it('has kind accuracy ≥ 95% on the held-out split', () => {
-      expect(figures(all.filter((o) => o.message.entry.split === 'heldout'), KIND_CONFIDENCE_THRESHOLD).accuracy).toBeGreaterThanOrEqual(0.95);
+      expect(
+        figures(
+          all.filter((o) => o.message.entry.split === 'heldout'),
+          KIND_CONFIDENCE_THRESHOLD,
+        ).accuracy,
+      ).toBeGreaterThanOrEqual(0.95);
     });
 
     it('flags every scam as suspicious, kind other, with reasons', () => {
@@ -143,7 +158,11 @@ describe('classifyNotice', () => {
   });
 
   it('names a look-alike link host', () => {
-    const result = classifyNotice({ subject: 'Renewal failed', text: 'Pay here: https://namecheap-billing.com/pay', from: 'Namecheap <billing@namecheap-billing.com>' });
+    const result = classifyNotice({
+      subject: 'Renewal failed',
+      text: 'Pay here: https://namecheap-billing.com/pay',
+      from: 'Namecheap <billing@namecheap-billing.com>',
+    });
     expect(result.suspicious!.reasons.join(' ')).toMatch(/namecheap-billing\.com, which is not Namecheap's/);
   });
 

@@ -77,8 +77,7 @@ export class RoutingStore {
     if (decisions.length === 0) return;
     const rows = decisions.map(({ id, result }) => {
       const { outcome } = result;
-      const shares: ClientShare[] =
-        outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
+      const shares: ClientShare[] = outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
       return {
         id,
         subject: result.subject?.slice(0, 998) ?? null,

@@ -189,7 +189,8 @@ const HOUR_MS = 60 * MINUTE_MS;
  */
 export const MAX_RECIPIENT_ERROR_ADDRESSES = 50_000;
 
-export type RecipientAdmission = { ok: true } | { ok: false; reason: 'session'; limit: number } | { ok: false; reason: 'address'; limit: number; retryAfterSeconds: number };
+export type RecipientAdmission =
+  { ok: true } | { ok: false; reason: 'session'; limit: number } | { ok: false; reason: 'address'; limit: number; retryAfterSeconds: number };
 
 /**
  * Refused recipients (550 5.1.1), counted per session and per address, so that nobody can find out

@@ -14,12 +14,16 @@ describe('loadTlsCertificate', () => {
     expect(() => loadTlsCertificate({ certFile: '/nonexistent/cert.pem', keyFile: certificate.keyFile })).toThrow(
       /^TLS_CERT=\/nonexistent\/cert\.pem cannot be read: ENOENT/,
     );
-    expect(() => loadTlsCertificate({ certFile: certificate.certFile, keyFile: '/nonexistent/key.pem' })).toThrow(/^TLS_KEY=\/nonexistent\/key\.pem cannot be read/);
+    expect(() => loadTlsCertificate({ certFile: certificate.certFile, keyFile: '/nonexistent/key.pem' })).toThrow(
+      /^TLS_KEY=\/nonexistent\/key\.pem cannot be read/,
+    );
   });
 
   it('refuses a key of another certificate, and files that are not PEM', () => {
     const other = selfSignedCertificate();
-    expect(() => loadTlsCertificate({ certFile: certificate.certFile, keyFile: other.keyFile })).toThrow(/^TLS_CERT and TLS_KEY are not a usable certificate and key/);
+    expect(() => loadTlsCertificate({ certFile: certificate.certFile, keyFile: other.keyFile })).toThrow(
+      /^TLS_CERT and TLS_KEY are not a usable certificate and key/,
+    );
     expect(() => loadTlsCertificate({ certFile: certificate.keyFile, keyFile: certificate.keyFile })).toThrow(/not a usable certificate and key/);
   });
 });

@@ -57,7 +57,9 @@ describe('summarise (what mailauth found, in the fields staff read)', () => {
       dkim: [{ result: 'pass', domain: 'gandi.net', selector: 's2026', aligned: true, comment: null }],
       dmarc: { result: 'pass', domain: 'gandi.net', policy: 'reject', alignedBy: ['dkim', 'spf'] },
       arc: { result: 'none', instance: 0 },
-      header: expect.stringMatching(/^notify\.artsites\.test; dkim=pass header\.i=@gandi\.net header\.s=s2026 .*; spf=pass .*; dmarc=pass .*header\.from=gandi\.net/),
+      header: expect.stringMatching(
+        /^notify\.artsites\.test; dkim=pass header\.i=@gandi\.net header\.s=s2026 .*; spf=pass .*; dmarc=pass .*header\.from=gandi\.net/,
+      ),
     });
     expect(summary.header).not.toMatch(/[\r\n]/);
   });
@@ -113,20 +115,70 @@ describe('judge (the verified-registrar-mail rule)', () => {
   const dmarc = (result: string, alignedBy: ('dkim' | 'spf')[] = []) => ({ ...base.dmarc!, result, alignedBy });
 
   it.each<[string, AuthSummary, boolean, { verified: boolean; temporary: boolean; reason: RegExp }]>([
-    ['DMARC passes for a registrar sender domain', base, true, { verified: true, temporary: false, reason: /^Verified: DMARC passes for gandi\.net \(aligned DKIM and SPF\)/ }],
-    ['a subdomain of a registrar sender domain', { ...base, fromDomain: 'mail.gandi.net' }, true, { verified: true, temporary: false, reason: /mail\.gandi\.net/ }],
-    ['DMARC passes but the domain is no registrar\'s (look-alike)', { ...base, fromDomain: 'gandi-support.net' }, false, { verified: false, temporary: false, reason: /gandi-support\.net is not a sender domain of any known registrar/ }],
-    ['a look-alike subdomain is judged by its registrable domain', { ...base, fromDomain: 'gandi.net.bulk-mailer.net' }, false, { verified: false, temporary: false, reason: /bulk-mailer\.net is not a sender domain/ }],
+    [
+      'DMARC passes for a registrar sender domain',
+      base,
+      true,
+      { verified: true, temporary: false, reason: /^Verified: DMARC passes for gandi\.net \(aligned DKIM and SPF\)/ },
+    ],
+    [
+      'a subdomain of a registrar sender domain',
+      { ...base, fromDomain: 'mail.gandi.net' },
+      true,
+      { verified: true, temporary: false, reason: /mail\.gandi\.net/ },
+    ],
+    [
+      "DMARC passes but the domain is no registrar's (look-alike)",
+      { ...base, fromDomain: 'gandi-support.net' },
+      false,
+      { verified: false, temporary: false, reason: /gandi-support\.net is not a sender domain of any known registrar/ },
+    ],
+    [
+      'a look-alike subdomain is judged by its registrable domain',
+      { ...base, fromDomain: 'gandi.net.bulk-mailer.net' },
+      false,
+      { verified: false, temporary: false, reason: /bulk-mailer\.net is not a sender domain/ },
+    ],
     ['DMARC fails (forged From)', { ...base, dmarc: dmarc('fail') }, true, { verified: false, temporary: false, reason: /DMARC fails for gandi\.net/ }],
     ['no DMARC record', { ...base, dmarc: dmarc('none') }, true, { verified: false, temporary: false, reason: /publishes no DMARC record/ }],
     ['DMARC permerror', { ...base, dmarc: dmarc('permerror') }, true, { verified: false, temporary: false, reason: /permerror/ }],
     ['DMARC temperror', { ...base, dmarc: dmarc('temperror') }, true, { verified: false, temporary: true, reason: /temperror/ }],
-    ['DMARC temperror for a domain no registrar sends from (asking again cannot help)', { ...base, fromDomain: 'gandi-support.net', dmarc: dmarc('temperror') }, false, { verified: false, temporary: false, reason: /temperror/ }],
-    ['DMARC fails while the DKIM key look-up failed', { ...base, dkim: [{ ...base.dkim[0], result: 'temperror' }], dmarc: dmarc('fail') }, true, { verified: false, temporary: true, reason: /DMARC fails/ }],
-    ['DMARC fails while the SPF look-up failed', { ...base, spf: { ...base.spf!, result: 'temperror' }, dmarc: dmarc('fail') }, true, { verified: false, temporary: true, reason: /DMARC fails/ }],
-    ['not exactly one From address', { ...base, fromDomain: null, dmarc: null }, true, { verified: false, temporary: false, reason: /exactly one From address/ }],
-    ['DNS gave no answer in time', unanswered(MTA, 'DNS gave no answer within 2000 ms', true), false, { verified: false, temporary: true, reason: /within 2000 ms \(temperror\)/ }],
-    ['mailauth could not read the message', unanswered(MTA, 'mailauth could not check the message (boom)', false), false, { verified: false, temporary: false, reason: /could not check/ }],
+    [
+      'DMARC temperror for a domain no registrar sends from (asking again cannot help)',
+      { ...base, fromDomain: 'gandi-support.net', dmarc: dmarc('temperror') },
+      false,
+      { verified: false, temporary: false, reason: /temperror/ },
+    ],
+    [
+      'DMARC fails while the DKIM key look-up failed',
+      { ...base, dkim: [{ ...base.dkim[0], result: 'temperror' }], dmarc: dmarc('fail') },
+      true,
+      { verified: false, temporary: true, reason: /DMARC fails/ },
+    ],
+    [
+      'DMARC fails while the SPF look-up failed',
+      { ...base, spf: { ...base.spf!, result: 'temperror' }, dmarc: dmarc('fail') },
+      true,
+      { verified: false, temporary: true, reason: /DMARC fails/ },
+    ],
+    [
+      'not exactly one From address',
+      { ...base, fromDomain: null, dmarc: null },
+      true,
+      { verified: false, temporary: false, reason: /exactly one From address/ },
+    ],
+    [
+      'DNS gave no answer in time',
+      unanswered(MTA, 'DNS gave no answer within 2000 ms', true),
+      false,
+      { verified: false, temporary: true, reason: /within 2000 ms \(temperror\)/ },
+    ],
+    [
+      'mailauth could not read the message',
+      unanswered(MTA, 'mailauth could not check the message (boom)', false),
+      false,
+      { verified: false, temporary: false, reason: /could not check/ },
+    ],
   ])('%s', (_name, summary, registrarSenderDomain, expected) => {
     const verdict = judge(summary, registrarSenderDomain);
     expect(verdict).toEqual({ verified: expected.verified, temporary: expected.temporary, reason: expect.stringMatching(expected.reason) });

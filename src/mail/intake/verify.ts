@@ -122,12 +122,9 @@ export function summarise(result: AuthenticateResult, mta: string): AuthSummary 
   const dmarc = result.dmarc || null;
   const arc = result.arc || null;
   const signatures = (result.dkim?.results ?? []).filter((r) => r.signingDomain);
-  const rows = [
-    ...(result.dkim?.results ?? []).map((r) => r.info),
-    result.spf ? result.spf.info : undefined,
-    arc?.info,
-    dmarc ? dmarc.info : undefined,
-  ].filter((row): row is string => typeof row === 'string' && row !== '');
+  const rows = [...(result.dkim?.results ?? []).map((r) => r.info), result.spf ? result.spf.info : undefined, arc?.info, dmarc ? dmarc.info : undefined].filter(
+    (row): row is string => typeof row === 'string' && row !== '',
+  );
   return {
     fromDomain: from.length === 1 ? domainOf(from[0]) : null,
     spf: result.spf
@@ -145,10 +142,7 @@ export function summarise(result: AuthenticateResult, mta: string): AuthSummary 
           result: dmarc.status.result,
           domain: dmarc.domain,
           policy: dmarc.policy ?? null,
-          alignedBy: [
-            ...(dmarc.alignment?.dkim?.result ? (['dkim'] as const) : []),
-            ...(dmarc.alignment?.spf?.result ? (['spf'] as const) : []),
-          ],
+          alignedBy: [...(dmarc.alignment?.dkim?.result ? (['dkim'] as const) : []), ...(dmarc.alignment?.spf?.result ? (['spf'] as const) : [])],
         }
       : null,
     arc: arc ? { result: arc.status.result, instance: typeof arc.i === 'number' ? arc.i : 0 } : null,

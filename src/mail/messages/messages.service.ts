@@ -46,12 +46,28 @@ export class MessagesService {
       if (query.suspicious !== undefined) qb.andWhere(`${alias}.suspicious IS ${query.suspicious ? 'NOT NULL' : 'NULL'}`);
       return qb;
     };
-    const columns = ['id', 'messageId', 'fromHeader', 'subject', 'receivedAt', 'status', 'holdReason', 'kind', 'kindConfidence', 'kindEvidence', 'suspicious', 'domains', 'clientIds'] as const;
+    const columns = [
+      'id',
+      'messageId',
+      'fromHeader',
+      'subject',
+      'receivedAt',
+      'status',
+      'holdReason',
+      'kind',
+      'kindConfidence',
+      'kindEvidence',
+      'suspicious',
+      'domains',
+      'clientIds',
+    ] as const;
     const rows = matching('m').select([]);
     for (const c of columns) rows.addSelect(`m.${c}`, c);
     rows.orderBy('m.receivedAt', 'DESC').addOrderBy('m.id', 'DESC').offset(query.skip).limit(query.limit);
     const cap = Math.max(MESSAGE_COUNT_CAP, query.skip + query.limit);
-    const counted = matching('k').select('1').limit(cap + 1);
+    const counted = matching('k')
+      .select('1')
+      .limit(cap + 1);
     // Without a page (one past the end) the count's row still comes, with nulls for the message.
     const [sql, parameters] = this.db.driver.escapeQueryWithParameters(
       `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM (${counted.getQuery()}) n) t
@@ -63,7 +79,12 @@ export class MessagesService {
     const capped = found[0].total > cap;
     const total = capped ? cap : found[0].total;
     const items = found.filter((m) => m.id !== null);
-    return page(items.map((m) => this.summary(m)), total, query, capped);
+    return page(
+      items.map((m) => this.summary(m)),
+      total,
+      query,
+      capped,
+    );
   }
 
   /** One message with its deliveries and their attempts, read in one statement (json_agg). */
@@ -154,13 +175,29 @@ export class MessagesService {
       const owners = await this.domains.ownersOf(manager, message.domains);
       // The whole original goes to a client only when it names no other client's domain.
       const othersNamed = owners.some((o) => !chosen.includes(o.clientId)) || chosen.length > 1;
-      const shares = chosen.map((clientId) => ({ clientId, domains: owners.filter((o) => o.clientId === clientId).map((o) => o.name).sort() }));
+      const shares = chosen.map((clientId) => ({
+        clientId,
+        domains: owners
+          .filter((o) => o.clientId === clientId)
+          .map((o) => o.name)
+          .sort(),
+      }));
       const counts = await this.deliveries.queue(manager, id, shares, othersNamed ? 'digest' : 'forward');
       const nobody = chosen.filter((c) => !counts.get(c));
       if (nobody.length) throw new ConflictError(`No contact of client ${nobody.join(', ')} receives notices; add one first`);
       const before = this.summary(message);
-      await manager.update(InboundMessage, id, { status: 'released', clientIds: chosen, decisionReason: `Released by ${actor.label} to ${chosen.length} client(s).` });
-      await this.audit.record(manager, actor, { action: 'release', entityType: 'message', entityId: id, before, after: { ...before, status: 'released', clientIds: chosen } });
+      await manager.update(InboundMessage, id, {
+        status: 'released',
+        clientIds: chosen,
+        decisionReason: `Released by ${actor.label} to ${chosen.length} client(s).`,
+      });
+      await this.audit.record(manager, actor, {
+        action: 'release',
+        entityType: 'message',
+        entityId: id,
+        before,
+        after: { ...before, status: 'released', clientIds: chosen },
+      });
     });
     return this.show(id, actor);
   }
@@ -192,7 +229,22 @@ export class MessagesService {
   }
 
   private summary(
-    m: Pick<InboundMessage, 'id' | 'messageId' | 'fromHeader' | 'subject' | 'receivedAt' | 'status' | 'holdReason' | 'kind' | 'kindConfidence' | 'kindEvidence' | 'suspicious' | 'domains' | 'clientIds'>,
+    m: Pick<
+      InboundMessage,
+      | 'id'
+      | 'messageId'
+      | 'fromHeader'
+      | 'subject'
+      | 'receivedAt'
+      | 'status'
+      | 'holdReason'
+      | 'kind'
+      | 'kindConfidence'
+      | 'kindEvidence'
+      | 'suspicious'
+      | 'domains'
+      | 'clientIds'
+    >,
   ) {
     return {
       id: m.id,

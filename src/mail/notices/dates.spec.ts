@@ -20,7 +20,7 @@ describe('extractDates', () => {
     ['German numeric with dots: day.month.year', 'Bitte bis zum 05.06.2026 bestätigen', [{ label: 'Deadline', date: '2026-06-05' }]],
     ['French, abbreviated with a dot', 'Votre domaine expire le 24 déc. 2026', [{ label: 'Expiry date', date: '2026-12-24' }]],
     ['French, "1er"', 'transfert effectué le 1er janvier 2027', [{ label: 'Transfer date', date: '2027-01-01' }]],
-    ['French, août', 'Date d\'échéance : 15 août 2027', [{ label: 'Expiry date', date: '2027-08-15' }]],
+    ['French, août', "Date d'échéance : 15 août 2027", [{ label: 'Expiry date', date: '2027-08-15' }]],
     ['slashes, first number above 12: day/month', 'Expires 24/12/2026', [{ label: 'Expiry date', date: '2026-12-24' }]],
     ['slashes, second number above 12: month/day', 'Expires 12/24/2026', [{ label: 'Expiry date', date: '2026-12-24' }]],
     ['slashes, both 12 or less: ambiguous, left out', 'Expires 05/06/2026', []],
@@ -39,11 +39,7 @@ describe('extractDates', () => {
         { label: 'Deadline', date: '2026-11-20' },
       ],
     ],
-    [
-      'a label line above the date',
-      'Expiration date:\n   2027-03-03',
-      [{ label: 'Expiry date', date: '2027-03-03' }],
-    ],
+    ['a label line above the date', 'Expiration date:\n   2027-03-03', [{ label: 'Expiry date', date: '2027-03-03' }]],
     [
       'a table column',
       '  Domain           Registered     Expires on\n  lindapence.com   Mar 3, 2016    Mar 3, 2027',
@@ -60,11 +56,7 @@ describe('extractDates', () => {
         { label: 'Renewal date', date: '2025-12-24' },
       ],
     ],
-    [
-      'a label never carries words of the text (names, domains)',
-      'omarhaddad.eu: 2026-12-19',
-      [{ label: 'Date', date: '2026-12-19' }],
-    ],
+    ['a label never carries words of the text (names, domains)', 'omarhaddad.eu: 2026-12-19', [{ label: 'Date', date: '2026-12-19' }]],
   ];
 
   it.each(cases)('%s', (_case, text, expected) => {
@@ -94,9 +86,29 @@ describe('datesNearDomains', () => {
   ].join('\n');
 
   it.each([
-    ['moreau.studio', [{ label: 'Expiry date', date: '2026-12-08' }, { label: 'Deadline', date: '2026-12-01' }, { label: 'Registration date', date: '2020-01-01' }]],
-    ['okaforphoto.co.uk', [{ label: 'Expiry date', date: '2026-12-19' }, { label: 'Deadline', date: '2026-12-01' }, { label: 'Registration date', date: '2020-01-01' }]],
-    ['harborlane-cakes.com', [{ label: 'Expiry date', date: '2026-12-21' }, { label: 'Deadline', date: '2026-12-01' }]],
+    [
+      'moreau.studio',
+      [
+        { label: 'Expiry date', date: '2026-12-08' },
+        { label: 'Deadline', date: '2026-12-01' },
+        { label: 'Registration date', date: '2020-01-01' },
+      ],
+    ],
+    [
+      'okaforphoto.co.uk',
+      [
+        { label: 'Expiry date', date: '2026-12-19' },
+        { label: 'Deadline', date: '2026-12-01' },
+        { label: 'Registration date', date: '2020-01-01' },
+      ],
+    ],
+    [
+      'harborlane-cakes.com',
+      [
+        { label: 'Expiry date', date: '2026-12-21' },
+        { label: 'Deadline', date: '2026-12-01' },
+      ],
+    ],
   ])('keeps for %s its own lines and the lines that name no domain (links and addresses do not count)', (own, expected) => {
     expect(datesNearDomains(table, [own])).toEqual(expected);
   });

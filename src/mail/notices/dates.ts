@@ -27,16 +27,65 @@ export interface FoundDate {
  */
 const MONTH_NAMES: Record<string, number> = {
   // English
-  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6,
-  july: 7, jul: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9, october: 10, oct: 10,
-  november: 11, nov: 11, december: 12, dec: 12,
+  january: 1,
+  jan: 1,
+  february: 2,
+  feb: 2,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  may: 5,
+  june: 6,
+  jun: 6,
+  july: 7,
+  jul: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sept: 9,
+  sep: 9,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
   // German
-  januar: 1, 'jänner': 1, februar: 2, 'märz': 3, 'mär': 3, maerz: 3, mai: 5, juni: 6, juli: 7,
-  oktober: 10, okt: 10, dezember: 12, dez: 12,
+  januar: 1,
+  jänner: 1,
+  februar: 2,
+  märz: 3,
+  mär: 3,
+  maerz: 3,
+  mai: 5,
+  juni: 6,
+  juli: 7,
+  oktober: 10,
+  okt: 10,
+  dezember: 12,
+  dez: 12,
   // French
-  janvier: 1, janv: 1, 'février': 2, fevrier: 2, 'févr': 2, fevr: 2, mars: 3, avril: 4, avr: 4,
-  juin: 6, juillet: 7, juil: 7, 'août': 8, aout: 8, septembre: 9, octobre: 10, novembre: 11,
-  'décembre': 12, decembre: 12, 'déc': 12,
+  janvier: 1,
+  janv: 1,
+  février: 2,
+  fevrier: 2,
+  févr: 2,
+  fevr: 2,
+  mars: 3,
+  avril: 4,
+  avr: 4,
+  juin: 6,
+  juillet: 7,
+  juil: 7,
+  août: 8,
+  aout: 8,
+  septembre: 9,
+  octobre: 10,
+  novembre: 11,
+  décembre: 12,
+  decembre: 12,
+  déc: 12,
 };
 
 const MONTH = `(${Object.keys(MONTH_NAMES)
@@ -63,10 +112,7 @@ const READERS: Reader[] = [
   },
   {
     // 24 December 2026 · 24th of Dec 2026 · 24. Dezember 2026 · 24 déc. 2026 · 1er janvier 2027 · 24-Dec-2026
-    pattern: new RegExp(
-      String.raw`(?<![\d.])${DAY}(?:${ORDINAL}(?:\s+of)?\s+|\.\s*|-)${MONTH}(?!\p{L})\.?(?:,?\s+|-)${YEAR}(?!\d)`,
-      'giu',
-    ),
+    pattern: new RegExp(String.raw`(?<![\d.])${DAY}(?:${ORDINAL}(?:\s+of)?\s+|\.\s*|-)${MONTH}(?!\p{L})\.?(?:,?\s+|-)${YEAR}(?!\d)`, 'giu'),
     read: (m) => [Number(m[3]), monthOf(m[2]), Number(m[1])],
   },
   {
@@ -94,13 +140,19 @@ const READERS: Reader[] = [
  */
 export const DATE_LABELS: readonly { label: string; words: RegExp }[] = [
   { label: 'Expiry date', words: /(?<!\p{L})(expir\p{L}*|valid until|paid[- ]till|ablauf\p{L}*|abgelaufen|läuft|gültig bis|échéance|échoit)(?!\p{L})/giu },
-  { label: 'Registration date', words: /(?<!\p{L})(registered|registration|created|creation|registriert|registrierung|erstellt|création|créée?|enregistrée?)(?!\p{L})/giu },
+  {
+    label: 'Registration date',
+    words: /(?<!\p{L})(registered|registration|created|creation|registriert|registrierung|erstellt|création|créée?|enregistrée?)(?!\p{L})/giu,
+  },
   { label: 'Renewal date', words: /(?<!\p{L})(renewed|renewal|verlängert|verlängerung|renouvelée?|renouvellement)(?!\p{L})/giu },
   { label: 'Request date', words: /(?<!\p{L})(requested|request date|beantragt|demandée?)(?!\p{L})/giu },
   { label: 'Approval date', words: /(?<!\p{L})(approval|approved|genehmigt|approuvée?)(?!\p{L})/giu },
   { label: 'Transfer date', words: /(?<!\p{L})(transfer(red)?|transfert|transférée?|transferiert|providerwechsel)(?!\p{L})/giu },
   { label: 'Suspension date', words: /(?<!\p{L})(suspend(ed)?|suspension|gesperrt|suspendue?)(?!\p{L})/giu },
-  { label: 'Deadline', words: /(?<!\p{L})(before|until|no later than|deadline|within|bis zum|bis spätestens|spätestens|avant( le)?|au plus tard|jusqu['’]au)(?!\p{L})/giu },
+  {
+    label: 'Deadline',
+    words: /(?<!\p{L})(before|until|no later than|deadline|within|bis zum|bis spätestens|spätestens|avant( le)?|au plus tard|jusqu['’]au)(?!\p{L})/giu,
+  },
 ];
 
 export const UNLABELLED = 'Date';

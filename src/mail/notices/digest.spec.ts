@@ -52,7 +52,7 @@ function input(overrides: Partial<DigestInput> = {}): DigestInput {
 }
 
 describe('composeDigest: privacy', () => {
-  it('contains none of the other clients\' domains anywhere: raw bytes, headers, either part, attachments', async () => {
+  it("contains none of the other clients' domains anywhere: raw bytes, headers, either part, attachments", async () => {
     const message = await composeDigest(SETTINGS, input());
     const raw = message.toString('latin1').toLowerCase();
     const mail = await parse(message);
@@ -68,21 +68,21 @@ describe('composeDigest: privacy', () => {
     expect(mail.text).toContain('lindapence.com');
   });
 
-  it('is not titled with the original subject but with the own domain and the kind\'s headline', async () => {
+  it("is not titled with the original subject but with the own domain and the kind's headline", async () => {
     const mail = await parse(await composeDigest(SETTINGS, input()));
     expect(mail.subject).toBe(`[lindapence.com] ${EXPLANATIONS.expiry_reminder.headline}`);
   });
 
-  it('says the registrar\'s message covered other domains too and that the host\'s staff keep it', async () => {
+  it("says the registrar's message covered other domains too and that the host's staff keep it", async () => {
     const mail = await parse(await composeDigest(SETTINGS, input()));
     expect(flat(mail.text)).toContain(DIGEST_WHY_SUMMARY);
     expect(visible(htmlOf(mail))).toContain(escapeHtml(DIGEST_WHY_SUMMARY));
-    expect(flat(mail.text)).toContain('The registrar\'s message was sent on 18 November 2026, 11:30 UTC.');
+    expect(flat(mail.text)).toContain("The registrar's message was sent on 18 November 2026, 11:30 UTC.");
     // Not who sent it: a sender such as hostmaster@<another client's domain> names that domain.
     expect(flat(mail.text)).not.toContain('expiry@namecheap.test');
   });
 
-  it('lists the dates on the client\'s own lines and the general ones, not those of other clients\' lines', async () => {
+  it("lists the dates on the client's own lines and the general ones, not those of other clients' lines", async () => {
     const mail = await parse(await composeDigest(SETTINGS, input()));
     const text = flat(mail.text);
     expect(text).toContain('- Expiry date: 8 December 2026');
@@ -92,7 +92,9 @@ describe('composeDigest: privacy', () => {
   });
 
   it('says so when the original gives no dates', async () => {
-    const mail = await parse(await composeDigest(SETTINGS, input({ original: { ...input().original, text: 'omarhaddad.eu: 2026-12-19\nlindapence.com is affected.' } })));
+    const mail = await parse(
+      await composeDigest(SETTINGS, input({ original: { ...input().original, text: 'omarhaddad.eu: 2026-12-19\nlindapence.com is affected.' } })),
+    );
     expect(flat(mail.text)).toContain(DIGEST_NO_DATES);
   });
 });
@@ -111,8 +113,8 @@ describe('composeDigest: headers', () => {
   });
 
   it.each([
-    ['a host of another client\'s domain', '<ticket-4411@mail.omarhaddad.eu>'],
-    ['another client\'s domain', '<a1b2.omarhaddad.eu@registrar.test>'],
+    ["a host of another client's domain", '<ticket-4411@mail.omarhaddad.eu>'],
+    ["another client's domain", '<a1b2.omarhaddad.eu@registrar.test>'],
   ])('carries no References or In-Reply-To when the original Message-ID names %s', async (_case, messageId) => {
     const message = await composeDigest(SETTINGS, input({ original: { ...input().original, messageId } }));
     const names = headerLines(message).map((l) => l.split(':')[0].toLowerCase());
@@ -121,7 +123,7 @@ describe('composeDigest: headers', () => {
     expect(message.toString('latin1')).not.toContain('omarhaddad');
   });
 
-  it('keeps a Message-ID that names the reader\'s own domain or none of a client', async () => {
+  it("keeps a Message-ID that names the reader's own domain or none of a client", async () => {
     for (const messageId of ['<x@lindapence.com>', '<x@mail.namecheap.test>']) {
       const mail = await parse(await composeDigest(SETTINGS, input({ original: { ...input().original, messageId } })));
       expect(mail.references).toBe(messageId);
@@ -147,7 +149,7 @@ describe('composeDigest: body', () => {
     }
   });
 
-  it('shows the own domain\'s registrar, key dates and transfer guidance link', async () => {
+  it("shows the own domain's registrar, key dates and transfer guidance link", async () => {
     const mail = await parse(await composeDigest(SETTINGS, input()));
     expect(mail.text).toMatch(/Registrar: +Gandi SAS/);
     expect(mail.text).toMatch(/Expires: +3 March 2027/);

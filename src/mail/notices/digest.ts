@@ -40,23 +40,25 @@ export function digestThreadId(input: Pick<DigestInput, 'domains' | 'original'>)
   return named.some((name) => others.has(name)) ? null : id;
 }
 
-export const DIGEST_NO_DATES = 'The registrar\'s message gives no dates for your domains.';
-export const DIGEST_DATES_NOTE =
-  'These dates are read from the registrar\'s message. Your domains\' own dates, from our records, are shown above.';
+export const DIGEST_NO_DATES = "The registrar's message gives no dates for your domains.";
+export const DIGEST_DATES_NOTE = "These dates are read from the registrar's message. Your domains' own dates, from our records, are shown above.";
 export const DIGEST_WHY_SUMMARY =
-  'The registrar\'s message also covered domain names that are not yours. To protect the privacy of everyone concerned, we do not forward it to you whole: your web host\'s staff keep the original.';
+  "The registrar's message also covered domain names that are not yours. To protect the privacy of everyone concerned, we do not forward it to you whole: your web host's staff keep the original.";
 export const DIGEST_ASK = 'If you want to know exactly what it says about your domains, reply to this e-mail and ask.';
 
 function datesSection(input: DigestInput): Section {
-  const dates = datesNearDomains(input.original.text, input.domains.map((d) => d.name));
-  if (dates.length === 0) return paragraphs('Dates in the registrar\'s message', [DIGEST_NO_DATES]);
+  const dates = datesNearDomains(
+    input.original.text,
+    input.domains.map((d) => d.name),
+  );
+  if (dates.length === 0) return paragraphs("Dates in the registrar's message", [DIGEST_NO_DATES]);
   const items = dates.map((d) => `${d.label}: ${formatDate(d.date)}`);
   return {
-    html: html`${h2('Dates in the registrar\'s message')}<ul style="margin:0 0 12px;padding-left:24px;">
+    html: html`${h2("Dates in the registrar's message")}<ul style="margin:0 0 12px;padding-left:24px;">
 ${dates.map((d) => html`<li style="margin:0 0 6px;">${d.label}: <strong>${formatDate(d.date)}</strong></li>\n`)}</ul>
 <p style="margin:0 0 16px;font-size:14px;color:#4b5563;">${DIGEST_DATES_NOTE}</p>
 `,
-    text: `${heading('Dates in the registrar\'s message')}\n${list(items, 'bulleted')}\n\n${wrap(DIGEST_DATES_NOTE)}`,
+    text: `${heading("Dates in the registrar's message")}\n${list(items, 'bulleted')}\n\n${wrap(DIGEST_DATES_NOTE)}`,
   };
 }
 
@@ -67,7 +69,7 @@ function aboutOriginal(input: DigestInput): Section {
 }
 
 export async function composeDigest(settings: NoticeSettings, input: DigestInput): Promise<Buffer> {
-  if (input.domains.length === 0) throw new Error('composeDigest: a privacy digest concerns at least one of the client\'s domains');
+  if (input.domains.length === 0) throw new Error("composeDigest: a privacy digest concerns at least one of the client's domains");
   const subject = digestSubject(input);
   const kicker = `Summary of a registrar message, for ${input.clientName}`;
   const sections: Section[] = [
@@ -84,7 +86,16 @@ export async function composeDigest(settings: NoticeSettings, input: DigestInput
     // Aster wrote this summary; it forwards nothing (RFC 3834 §5).
     autoSubmitted: 'auto-generated',
     inReplyTo: digestThreadId(input),
-    html: page(subject, kicker, sections.map((s) => s.html), foot.html),
-    text: plainText(kicker, sections.map((s) => s.text), foot.text),
+    html: page(
+      subject,
+      kicker,
+      sections.map((s) => s.html),
+      foot.html,
+    ),
+    text: plainText(
+      kicker,
+      sections.map((s) => s.text),
+      foot.text,
+    ),
   });
 }

@@ -23,8 +23,7 @@ export interface Explanation {
 // that imitate registrars are a common scam, and the host pays the real ones.
 const NEVER_PAY =
   'Never pay an invoice, or use a "pay here" or "renew now" link, from an e-mail about your domain without asking us first. Fake domain invoices are a common scam, and we pay the real renewals for you.';
-const NEVER_SHARE_CODE =
-  'Never give the transfer code (also called auth code or EPP code) to anyone who asks for it by e-mail or phone.';
+const NEVER_SHARE_CODE = 'Never give the transfer code (also called auth code or EPP code) to anyone who asks for it by e-mail or phone.';
 
 export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
   // ICANN Transfer Policy: the losing registrar tells the registrant, who alone approves or
@@ -39,7 +38,7 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
     whatToDo: [
       'Think: did you, or someone working for you, ask to move this domain?',
       'If not, do not click "approve" or "accept", and reply to this e-mail or call us today, so we can stop the move.',
-      'If you did ask for it, you can approve it by following the registrar\'s instructions in the message below, or simply wait for it to complete.',
+      "If you did ask for it, you can approve it by following the registrar's instructions in the message below, or simply wait for it to complete.",
       'If you are not sure, ask us before you do anything.',
     ],
     neverDo: ['Never approve a transfer you did not ask for.', NEVER_SHARE_CODE],
@@ -51,7 +50,7 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
     whatItIs:
       'The registrar says the move of your domain name from one registrar (the company where it is registered) to another is finished. From now on the new registrar holds it.',
     shouldYouAct:
-      'You need to act only if you did not expect this move: then tell us at once. A domain moved without its owner\'s agreement can often be recovered, but the sooner the better.',
+      "You need to act only if you did not expect this move: then tell us at once. A domain moved without its owner's agreement can often be recovered, but the sooner the better.",
     whatToDo: [
       'If you expected the move, check that your website and e-mail still work, and keep this message for your records.',
       'If you did not expect it, reply to this e-mail or call us today.',
@@ -125,8 +124,7 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
   renewal_confirmation: {
     headline: 'Your domain has been renewed',
     lead: 'This is a confirmation that {domains} has been renewed.',
-    whatItIs:
-      'The registration of your domain name has been extended: it is yours for longer. The message below usually gives the new expiry date.',
+    whatItIs: 'The registration of your domain name has been extended: it is yours for longer. The message below usually gives the new expiry date.',
     shouldYouAct: 'You need to do nothing. Keep this message for your records.',
     whatToDo: ['Nothing. If you did not expect this renewal, or no longer want the domain, tell us.'],
     neverDo: [NEVER_PAY],
@@ -138,36 +136,30 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
     headline: 'Please check the contact details of your domain',
     lead: 'This is the yearly reminder to check the contact details of {domains}.',
     whatItIs:
-      'ICANN requires every registrar to ask once a year that the contact details on file for a domain name (the owner\'s name, postal address, e-mail, phone) be checked. Wrong details can put the domain at risk.',
+      "ICANN requires every registrar to ask once a year that the contact details on file for a domain name (the owner's name, postal address, e-mail, phone) be checked. Wrong details can put the domain at risk.",
     shouldYouAct:
       'You need to act only if something is wrong. Read the details in the message below; if they are right, there is nothing to do. No payment is ever asked for this reminder.',
     whatToDo: [
-      'Check that the owner\'s name and contact details in the message below are right.',
+      "Check that the owner's name and contact details in the message below are right.",
       'If something is wrong or out of date, reply to this e-mail with the correct details, and we will update them.',
     ],
-    neverDo: [
-      'Never pay anything for this reminder: registrars do not charge for it, and "data check" messages that ask for money are a scam.',
-      NEVER_PAY,
-    ],
+    neverDo: ['Never pay anything for this reminder: registrars do not charge for it, and "data check" messages that ask for money are a scam.', NEVER_PAY],
   },
 
   // RAA 2013, WHOIS Accuracy Program Specification: a registrant e-mail not confirmed within 15
   // days gets the domain suspended (clientHold) until it is.
   registrant_verification: {
     headline: 'Please confirm your e-mail address for your domain',
-    lead: 'This is a request to confirm the owner\'s contact details for {domains}.',
+    lead: "This is a request to confirm the owner's contact details for {domains}.",
     whatItIs:
-      'Registrars must check that the owner of a domain name can be reached. After a domain is registered, or its owner\'s details change, the registrar sends a message like this with a link to confirm the e-mail address. ICANN\'s rules say: if it is not confirmed within 15 days, the domain is suspended, and your website and e-mail stop working until it is.',
+      "Registrars must check that the owner of a domain name can be reached. After a domain is registered, or its owner's details change, the registrar sends a message like this with a link to confirm the e-mail address. ICANN's rules say: if it is not confirmed within 15 days, the domain is suspended, and your website and e-mail stop working until it is.",
     shouldYouAct:
-      'You must act within 15 days of the registrar\'s message. If you are unsure whether the message is real, ask us first: we can check with the registrar.',
+      "You must act within 15 days of the registrar's message. If you are unsure whether the message is real, ask us first: we can check with the registrar.",
     whatToDo: [
       'If you or we recently registered the domain or changed its owner details, open the confirmation link in the message below and confirm.',
-      'If you did not expect this message, or the link does not lead to your registrar\'s website, do not click it: reply to this e-mail and ask us.',
+      "If you did not expect this message, or the link does not lead to your registrar's website, do not click it: reply to this e-mail and ask us.",
     ],
-    neverDo: [
-      'Never pay or give a password to confirm an e-mail address: a real confirmation only asks you to click a link.',
-      NEVER_PAY,
-    ],
+    neverDo: ['Never pay or give a password to confirm an e-mail address: a real confirmation only asks you to click a link.', NEVER_PAY],
   },
 
   // ICANN Transfer Policy, Part II (Change of Registrant).
@@ -175,9 +167,8 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
     headline: 'A change of owner details for your domain',
     lead: 'This is a notice about a change of the owner (registrant) of {domains}.',
     whatItIs:
-      'The registrar says the owner of your domain name, or the owner\'s name, organisation or e-mail address, has been changed or is about to be. The owner is the person the domain legally belongs to. After such a change some registrars block moves to another registrar for a while.',
-    shouldYouAct:
-      'If you did not ask for this change, do not approve it, and tell us today. If you or we made the change, there is nothing to do.',
+      "The registrar says the owner of your domain name, or the owner's name, organisation or e-mail address, has been changed or is about to be. The owner is the person the domain legally belongs to. After such a change some registrars block moves to another registrar for a while.",
+    shouldYouAct: 'If you did not ask for this change, do not approve it, and tell us today. If you or we made the change, there is nothing to do.',
     whatToDo: [
       'Check that the new details in the message below are yours, and that you expected the change.',
       'If you did not ask for it, do not approve it, and reply to this e-mail or call us today.',
@@ -189,7 +180,7 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
     headline: 'Your domain has been suspended',
     lead: 'This is a notice that {domains} has been suspended.',
     whatItIs:
-      'The registrar has switched your domain name off: your website and e-mail at this domain stop working while it is suspended. The most common reason is an owner\'s e-mail address that was not confirmed in time; others are an unpaid renewal or a complaint about the website.',
+      "The registrar has switched your domain name off: your website and e-mail at this domain stop working while it is suspended. The most common reason is an owner's e-mail address that was not confirmed in time; others are an unpaid renewal or a complaint about the website.",
     shouldYouAct: 'Act today: tell us, so we can find out why and have it switched back on.',
     whatToDo: [
       'Reply to this e-mail or call us today.',
@@ -199,7 +190,7 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
   },
 
   other: {
-    headline: 'A message from your domain\'s registrar',
+    headline: "A message from your domain's registrar",
     lead: 'This is a message from the registrar of {domains}.',
     whatItIs:
       'The registrar (the company where your domain name is registered) wrote about your domain. It did not look like any of the usual notices, so please read it below.',
@@ -216,7 +207,9 @@ export const EXPLANATIONS: Record<NoticeKind, Explanation> = {
  */
 export function suspiciousExplanation(reasons: readonly string[], registrars: readonly string[]): Explanation {
   const ofRecord =
-    registrars.length === 0 ? '' : ` Your domain's registrar is ${registrars.join(' and ')}; a real notice about your domain comes from ${registrars.length > 1 ? 'one of them' : 'it'}.`;
+    registrars.length === 0
+      ? ''
+      : ` Your domain's registrar is ${registrars.join(' and ')}; a real notice about your domain comes from ${registrars.length > 1 ? 'one of them' : 'it'}.`;
   return {
     headline: 'Warning: this looks like a scam, not a notice from your registrar',
     lead: 'This message about {domains} is not a notice you need to act on.',

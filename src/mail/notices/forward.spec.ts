@@ -205,14 +205,19 @@ describe('composeForwardStream', () => {
   };
   /** A 7bit original of ~3 MB (CRLF lines of ASCII), attached as it is. */
   const bigOriginal = (): Buffer =>
-    Buffer.from(`From: Gandi <noreply@gandi.net>\r\nSubject: Portfolio export\r\n\r\n${'lindapence.com renewed until 2028; the export follows.\r\n'.repeat(60_000)}`);
+    Buffer.from(
+      `From: Gandi <noreply@gandi.net>\r\nSubject: Portfolio export\r\n\r\n${'lindapence.com renewed until 2028; the export follows.\r\n'.repeat(60_000)}`,
+    );
 
   it.each([
     ['a Latin-1 original (base64)', () => latin1OriginalMessage()],
     ['a 3 MB 7bit original', () => ({ ...latin1OriginalMessage(), raw: bigOriginal() })],
   ])('streams the letter composeForward builds, for %s', async (_case, original) => {
     const o = original();
-    const [whole, streamed] = await Promise.all([composeForward(SETTINGS, input({ original: o })), read(composeForwardStream(SETTINGS, input({ original: o })))]);
+    const [whole, streamed] = await Promise.all([
+      composeForward(SETTINGS, input({ original: o })),
+      read(composeForwardStream(SETTINGS, input({ original: o }))),
+    ]);
     const [a, b] = await Promise.all([parse(whole), parse(streamed)]);
     expect(b.subject).toBe(a.subject);
     expect(b.text).toBe(a.text);

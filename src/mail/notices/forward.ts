@@ -58,8 +58,17 @@ function forwardLetter(settings: NoticeSettings, input: ForwardInput): Letter {
     id: input.deliveryId,
     autoSubmitted: 'auto-forwarded',
     inReplyTo: input.original.messageId,
-    html: page(subject, kicker, sections.map((s) => s.html), foot.html),
-    text: plainText(kicker, sections.map((s) => s.text), foot.text),
+    html: page(
+      subject,
+      kicker,
+      sections.map((s) => s.html),
+      foot.html,
+    ),
+    text: plainText(
+      kicker,
+      sections.map((s) => s.text),
+      foot.text,
+    ),
     original: input.original.raw,
   };
 }

@@ -15,9 +15,7 @@ describe('html`…`', () => {
   it('escapes every value by default, in text and in attributes', () => {
     const name = '<img src=x onerror=alert(1)>';
     const url = '" onclick="alert(1)';
-    expect(html`<p title="${url}">${name}</p>`.value).toBe(
-      '<p title="&quot; onclick=&quot;alert(1)">&lt;img src=x onerror=alert(1)&gt;</p>',
-    );
+    expect(html`<p title="${url}">${name}</p>`.value).toBe('<p title="&quot; onclick=&quot;alert(1)">&lt;img src=x onerror=alert(1)&gt;</p>');
   });
 
   it('inserts fragments built by html as they are, arrays joined, and nothing for null, undefined and false', () => {

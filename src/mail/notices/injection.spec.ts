@@ -9,7 +9,18 @@ const SCRIPT = '<script>alert(1)</script>';
 
 // Every header a letter may carry; anything else is injected.
 const ALLOWED = new Set([
-  'auto-submitted', 'x-aster-notice', 'from', 'to', 'reply-to', 'in-reply-to', 'references', 'subject', 'message-id', 'date', 'mime-version', 'content-type',
+  'auto-submitted',
+  'x-aster-notice',
+  'from',
+  'to',
+  'reply-to',
+  'in-reply-to',
+  'references',
+  'subject',
+  'message-id',
+  'date',
+  'mime-version',
+  'content-type',
 ]);
 
 type Field = 'clientName' | 'contactName' | 'subject' | 'originalText' | 'originalFrom' | 'registrar' | 'messageId';
@@ -28,7 +39,13 @@ async function compose(letter: 'forward' | 'digest' | 'welcome', field: Field, v
   const common = { deliveryId: 'd-1', to, clientName, kind: 'transfer_request' as const, domains: [domain], unverifiedSender: true };
   if (letter === 'forward') return composeForward(SETTINGS, { ...common, original });
   if (letter === 'digest') return composeDigest(SETTINGS, { ...common, original: { ...original, domains: ['lindapence.com'] } });
-  return composeWelcome(SETTINGS, { letterId: 'w-1', to, clientName, domains: [{ ...domain, noticeAddress: 'lindapence.com@notify.artsites.test' }], guidanceIndexUrl: 'https://domains.artsites.test/guide' });
+  return composeWelcome(SETTINGS, {
+    letterId: 'w-1',
+    to,
+    clientName,
+    domains: [{ ...domain, noticeAddress: 'lindapence.com@notify.artsites.test' }],
+    guidanceIndexUrl: 'https://domains.artsites.test/guide',
+  });
 }
 
 const cases: ['forward' | 'digest' | 'welcome', Field][] = [

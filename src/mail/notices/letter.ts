@@ -15,7 +15,6 @@ export function noticeMessageId(id: string, mailDomain: string): string {
   return `<${id}@${mailDomain}>`;
 }
 
-
 export interface Letter {
   to: Recipient;
   subject: string;

@@ -37,7 +37,12 @@ describe('list, heading, fields', () => {
   });
 
   it('aligns label: value lines', () => {
-    expect(fields([['Registrar', 'Gandi SAS'], ['Expires', '3 March 2027']])).toBe('  Registrar: Gandi SAS\n  Expires:   3 March 2027');
+    expect(
+      fields([
+        ['Registrar', 'Gandi SAS'],
+        ['Expires', '3 March 2027'],
+      ]),
+    ).toBe('  Registrar: Gandi SAS\n  Expires:   3 March 2027');
     expect(fields([])).toBe('');
   });
 });

@@ -1,7 +1,12 @@
 import { simpleParser } from 'mailparser';
 import { composeRegistryLetter, type WatchLetterEvent } from './registry-alert.letter';
 
-const settings = { noticeFrom: 'Aster <notices@notify.artsites.test>', staffEmail: 'staff@artsites.test', publicUrl: 'https://domains.artsites.test', mailDomain: 'notify.artsites.test' };
+const settings = {
+  noticeFrom: 'Aster <notices@notify.artsites.test>',
+  staffEmail: 'staff@artsites.test',
+  publicUrl: 'https://domains.artsites.test',
+  mailDomain: 'notify.artsites.test',
+};
 const domain = {
   name: 'lindapence.com',
   unicodeName: 'lindapence.com',
@@ -22,7 +27,9 @@ async function read(events: WatchLetterEvent[], clientName: string | null = 'Lin
 
 describe('composeRegistryLetter', () => {
   it('a reminder names the domain in the Subject, the date, who renews it, what to do and the guidance link, in both parts', async () => {
-    const mail = await read([{ kind: 'expiry_reminder', domain, before: null, after: { expiresAt: '2027-01-20T10:12:44.000Z', threshold: 60, daysLeft: 49 }, detail: null }]);
+    const mail = await read([
+      { kind: 'expiry_reminder', domain, before: null, after: { expiresAt: '2027-01-20T10:12:44.000Z', threshold: 60, daysLeft: 49 }, detail: null },
+    ]);
     expect(mail.subject).toBe('[lindapence.com] Expires on 20 January 2027, in 49 days');
     for (const part of [flat(mail.text!), flat(mail.html as string)]) {
       expect(part).toContain('20 January 2027');
@@ -35,11 +42,21 @@ describe('composeRegistryLetter', () => {
   });
 
   it.each([
-    ['registrar_changed', { registrarName: 'Gandi SAS', registrarIanaId: 81 }, { registrarName: 'Slam Registrar LLC', registrarIanaId: 9999 }, /Slam Registrar LLC \(IANA id 9999\)/],
+    [
+      'registrar_changed',
+      { registrarName: 'Gandi SAS', registrarIanaId: 81 },
+      { registrarName: 'Slam Registrar LLC', registrarIanaId: 9999 },
+      /Slam Registrar LLC \(IANA id 9999\)/,
+    ],
     ['transfer_lock_removed', { statuses: ['clientTransferProhibited'] }, { statuses: ['ok'] }, /no longer shows a transfer lock/],
     ['pending_transfer', { statuses: [] }, { statuses: ['pendingTransfer'] }, /transfer of lindapence\.com to another registrar under way/],
     ['pending_delete', { statuses: [] }, { statuses: ['redemptionPeriod'] }, /redemptionPeriod/],
-    ['nameservers_changed', { nameservers: ['ns1.gandi.net'] }, { nameservers: ['ns1.evil.example'] }, /ns1\.evil\.example; at our last check it was ns1\.gandi\.net/],
+    [
+      'nameservers_changed',
+      { nameservers: ['ns1.gandi.net'] },
+      { nameservers: ['ns1.evil.example'] },
+      /ns1\.evil\.example; at our last check it was ns1\.gandi\.net/,
+    ],
     ['expired', null, { expiresAt: '2026-11-29T00:00:00.000Z' }, /expired on 29 November 2026/],
   ])('an alarm (%s) is urgent, says what changed and what to do', async (kind, before, after, what) => {
     const mail = await read([{ kind, domain, before, after, detail: null }]);

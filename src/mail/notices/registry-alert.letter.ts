@@ -27,7 +27,7 @@ export interface WatchLetterInput {
 
 const WHY_WATCHED =
   'You receive this because your web host watches your domain names at their registries every day and tells you at once when something changes that could take a domain away from you.';
-const WHY_STAFF = 'Aster\'s registry watch sends this to STAFF_EMAIL.';
+const WHY_STAFF = "Aster's registry watch sends this to STAFF_EMAIL.";
 
 const IF_NOT_YOU = [
   'If you asked for this (or we told you it would happen), there is nothing to do.',
@@ -39,28 +39,35 @@ const IF_NOT_YOU = [
 const ALARMS: Record<string, { subject: string; what: (e: WatchLetterEvent) => string; steps: string[] }> = {
   registrar_changed: {
     subject: 'URGENT: the registrar of this domain has changed',
-    what: (e) => `The registry now shows ${registrarOf(e.after)} as the registrar of ${name(e)}; at our last check it was ${registrarOf(e.before)}. A domain moves to another registrar only by a transfer.`,
+    what: (e) =>
+      `The registry now shows ${registrarOf(e.after)} as the registrar of ${name(e)}; at our last check it was ${registrarOf(e.before)}. A domain moves to another registrar only by a transfer.`,
     steps: IF_NOT_YOU,
   },
   transfer_lock_removed: {
     subject: 'URGENT: the transfer lock of this domain was removed',
-    what: (e) => `The registry no longer shows a transfer lock on ${name(e)}. Without the lock, anyone holding its transfer code can move it to another registrar.`,
+    what: (e) =>
+      `The registry no longer shows a transfer lock on ${name(e)}. Without the lock, anyone holding its transfer code can move it to another registrar.`,
     steps: IF_NOT_YOU,
   },
   pending_transfer: {
     subject: 'URGENT: a transfer of this domain is under way',
-    what: (e) => `The registry shows a transfer of ${name(e)} to another registrar under way (pendingTransfer). Unless it is refused, a transfer completes by itself within five days.`,
+    what: (e) =>
+      `The registry shows a transfer of ${name(e)} to another registrar under way (pendingTransfer). Unless it is refused, a transfer completes by itself within five days.`,
     steps: IF_NOT_YOU,
   },
   pending_delete: {
     subject: 'URGENT: this domain is about to be deleted',
     what: (e) =>
       `The registry shows ${name(e)} in ${statusesOf(e.after)}: it has been deleted at the registrar and can only be restored (at a restore fee) for a short time, after which anyone may register it.`,
-    steps: ['Reply to this e-mail or call us today if you want to keep this domain: we will ask the registrar to restore it.', 'If you meant to let it go, there is nothing to do.'],
+    steps: [
+      'Reply to this e-mail or call us today if you want to keep this domain: we will ask the registrar to restore it.',
+      'If you meant to let it go, there is nothing to do.',
+    ],
   },
   nameservers_changed: {
     subject: 'URGENT: the nameservers of this domain have changed',
-    what: (e) => `The registry now delegates ${name(e)} to ${listOf(e.after, 'nameservers')}; at our last check it was ${listOf(e.before, 'nameservers')}. Nameservers decide where the website and e-mail of the domain go.`,
+    what: (e) =>
+      `The registry now delegates ${name(e)} to ${listOf(e.after, 'nameservers')}; at our last check it was ${listOf(e.before, 'nameservers')}. Nameservers decide where the website and e-mail of the domain go.`,
     steps: IF_NOT_YOU,
   },
   expired: {
@@ -122,7 +129,12 @@ function reminderSections(e: WatchLetterEvent, forStaff: boolean): Section[] {
       ['Expires', dateOf(e.after)],
       ['Registrar', e.domain.registrar ?? 'unknown'],
     ]),
-    paragraphs(undefined, [{ html: html`What you can do with this domain, and how to move it: ${link(e.domain.guidanceUrl)}`, text: wrap(`What you can do with this domain, and how to move it: ${e.domain.guidanceUrl}`) }]),
+    paragraphs(undefined, [
+      {
+        html: html`What you can do with this domain, and how to move it: ${link(e.domain.guidanceUrl)}`,
+        text: wrap(`What you can do with this domain, and how to move it: ${e.domain.guidanceUrl}`),
+      },
+    ]),
   ];
 }
 
@@ -136,7 +148,9 @@ function alarmSections(e: WatchLetterEvent): Section[] {
       ['At our last check', describe(e.before)],
       ['Now', describe(e.after)],
     ]),
-    paragraphs(undefined, [{ html: html`Guidance for this domain: ${link(e.domain.guidanceUrl)}`, text: wrap(`Guidance for this domain: ${e.domain.guidanceUrl}`) }]),
+    paragraphs(undefined, [
+      { html: html`Guidance for this domain: ${link(e.domain.guidanceUrl)}`, text: wrap(`Guidance for this domain: ${e.domain.guidanceUrl}`) },
+    ]),
   ];
 }
 
@@ -160,7 +174,16 @@ export async function composeRegistryLetter(settings: NoticeSettings, input: Wat
     subject,
     id: input.letterId,
     autoSubmitted: 'auto-generated',
-    html: page(title, kicker, sections.map((s) => s.html), foot.html),
-    text: plainText(kicker, sections.map((s) => s.text), foot.text),
+    html: page(
+      title,
+      kicker,
+      sections.map((s) => s.html),
+      foot.html,
+    ),
+    text: plainText(
+      kicker,
+      sections.map((s) => s.text),
+      foot.text,
+    ),
   });
 }

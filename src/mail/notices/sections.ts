@@ -27,8 +27,7 @@ const CARD = 'width:100%;margin:0 0 12px;background-color:#f8fafc;border:1px sol
 export const WHY_COPIED =
   'You receive this because your web host manages your domain names at the registrars, and Aster copies every message a registrar sends about them to you.';
 
-export const UNVERIFIED_WARNING =
-  'We could not confirm this message really comes from the registrar. Do not click links or pay anything; ask us.';
+export const UNVERIFIED_WARNING = 'We could not confirm this message really comes from the registrar. Do not click links or pay anything; ask us.';
 
 /** The title of a letter. */
 export function h1(title: string): SafeHtml {
@@ -96,8 +95,10 @@ export function suspiciousBanner(reasons: readonly string[]): Section {
   return {
     html: html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;margin:0 0 20px;background-color:#fef2f2;border:1px solid #fca5a5;border-left:6px solid #b91c1c;border-radius:4px;">
 <tr><td style="padding:12px 16px;${FONT}font-size:16px;line-height:1.5;color:#7f1d1d;"><strong>Warning:</strong> ${first}<ul style="margin:8px 0 0;padding-left:20px;">
-${reasons.map((r) => html`<li style="margin:0 0 4px;">${r}</li>
-`)}</ul></td></tr>
+${reasons.map(
+  (r) => html`<li style="margin:0 0 4px;">${r}</li>
+`,
+)}</ul></td></tr>
 </table>
 `,
     text: `*** WARNING ***
@@ -212,9 +213,7 @@ export function verbatim(text: string): SafeHtml {
 }
 
 export function footer(staffEmail: string | undefined, why: string): Section {
-  const ask = staffEmail
-    ? 'Questions? Reply to this e-mail: your answer goes to your web host\'s staff'
-    : 'Questions? Contact your web host.';
+  const ask = staffEmail ? "Questions? Reply to this e-mail: your answer goes to your web host's staff" : 'Questions? Contact your web host.';
   return {
     html: html`<p style="margin:0 0 8px;">${why}</p>
 <p style="margin:0;">${ask}${staffEmail ? html` (<a href="mailto:${staffEmail}" style="color:#1d4ed8;">${staffEmail}</a>).` : ''}</p>`,

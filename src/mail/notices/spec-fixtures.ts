@@ -65,7 +65,10 @@ export function latin1OriginalMessage(): OriginalMessage {
     from: 'OVHcloud <noreply@ovh.test>',
     messageId: '<transfert-4471@ovh.test>',
     date: new Date('2026-11-17T09:14:01Z'),
-    text: 'Bonjour,\n\nUne demande de transfert a été reçue pour lindapence.com.\n.\n' + 'x'.repeat(1200) + '\nLigne terminée par LF seul\nCordialement,\nOVHcloud © 2026\n',
+    text:
+      'Bonjour,\n\nUne demande de transfert a été reçue pour lindapence.com.\n.\n' +
+      'x'.repeat(1200) +
+      '\nLigne terminée par LF seul\nCordialement,\nOVHcloud © 2026\n',
   };
 }
 

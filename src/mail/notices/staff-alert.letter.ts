@@ -16,11 +16,10 @@ export interface StaffAlertInput {
 
 export async function composeStaffAlert(settings: NoticeSettings, input: StaffAlertInput): Promise<Buffer> {
   const heldLines = input.held.map(
-    (m) => `- ${m.receivedAt.toISOString()}  held (${m.holdReason}): ${m.subject ?? '(no subject)'} — from ${m.from ?? 'unknown'}\n  ${input.apiBase}/messages/${m.id}`,
+    (m) =>
+      `- ${m.receivedAt.toISOString()}  held (${m.holdReason}): ${m.subject ?? '(no subject)'} — from ${m.from ?? 'unknown'}\n  ${input.apiBase}/messages/${m.id}`,
   );
-  const failedLines = input.failed.map(
-    (d) => `- to ${d.email}: ${d.lastResponse}${d.messageId ? `\n  ${input.apiBase}/messages/${d.messageId}` : ''}`,
-  );
+  const failedLines = input.failed.map((d) => `- to ${d.email}: ${d.lastResponse}${d.messageId ? `\n  ${input.apiBase}/messages/${d.messageId}` : ''}`);
   const text = [
     'Aster needs a look from staff.',
     '',

@@ -46,12 +46,18 @@ describe('composeWelcome', () => {
   const statements: [string, string][] = [
     ['the host manages the domains', 'ArtSites Hosting manages your domain names at the registrars'],
     ['its addresses are on file at the registrars', 'Our addresses are on file there'],
-    ['every registrar mail is copied to them', 'Every message a registrar sends about your domains is copied to you by e-mail, from notices@notify.artsites.test'],
+    [
+      'every registrar mail is copied to them',
+      'Every message a registrar sends about your domains is copied to you by e-mail, from notices@notify.artsites.test',
+    ],
     ['the original comes attached', "The registrar's original is attached unchanged."],
     ['digests name only their domains', 'you receive a summary that names only your domains'],
     ['they are the registrant', 'You are the registrant of your domain names'],
     ['they alone approve a transfer', 'You alone can approve a move of one of them to another registrar.'],
-    ['the policy and its date', "ICANN's Transfer Policy as updated on 21 August 2025: the registrant approves a transfer, and no administrative contact is needed any more."],
+    [
+      'the policy and its date',
+      "ICANN's Transfer Policy as updated on 21 August 2025: the registrant approves a transfer, and no administrative contact is needed any more.",
+    ],
     ['never approve an unrequested move', 'do not approve it, and tell us'],
     ['the client', 'Linda Pence Studio'],
     ['the contact', 'Hello Linda Pence,'],
@@ -70,8 +76,12 @@ describe('composeWelcome', () => {
     const html = htmlOf(mail);
     expect(text).toContain(GUIDE);
     expect(html).toContain(`href="${GUIDE}"`);
-    expect(text).toMatch(/lindapence\.com\n +Registrar: +Gandi SAS\n +Registered: +3 March 2016\n +Expires: +3 March 2027\n +Notice address: +lindapence\.com@notify\.artsites\.test/);
-    expect(text).toMatch(/lindapencé\.de \(xn--lindapenc-j4a\.de\)\n +Registrar: +not on record\n +Registered: +not on record\n +Expires: +not on record\n +Notice address: +xn--lindapenc-j4a\.de@notify\.artsites\.test/);
+    expect(text).toMatch(
+      /lindapence\.com\n +Registrar: +Gandi SAS\n +Registered: +3 March 2016\n +Expires: +3 March 2027\n +Notice address: +lindapence\.com@notify\.artsites\.test/,
+    );
+    expect(text).toMatch(
+      /lindapencé\.de \(xn--lindapenc-j4a\.de\)\n +Registrar: +not on record\n +Registered: +not on record\n +Expires: +not on record\n +Notice address: +xn--lindapenc-j4a\.de@notify\.artsites\.test/,
+    );
     for (const d of [LINDAPENCE, LINDAPENCE_DE]) {
       expect(text).toContain(d.guidanceUrl);
       expect(html).toContain(`href="${d.guidanceUrl}"`);

@@ -16,7 +16,7 @@ function senderAddress(noticeFrom: string): string {
 
 export const MOVE_STEPS = [
   'Choose the new registrar (or new web host) and tell us: we will help, and keep your website and e-mail running during the move.',
-  'Ask us for the domain\'s transfer code (also called auth code) and to unlock the domain. Give the code only to the new registrar you chose.',
+  "Ask us for the domain's transfer code (also called auth code) and to unlock the domain. Give the code only to the new registrar you chose.",
   'Start the transfer at the new registrar and enter the code there. A transfer usually adds a year to the registration, which the new registrar charges for.',
   'Approve the transfer when your registrar asks you to. It is usually complete within five days.',
 ];
@@ -47,11 +47,11 @@ export async function composeWelcome(settings: NoticeSettings, input: WelcomeInp
     ]),
     paragraphs('You receive every registrar message', [
       `Every message a registrar sends about your domains is copied to you by e-mail, from ${from}, usually within minutes. Each copy starts with a short explanation in plain words: what the message is, whether you need to act, and what never to do. The registrar's original is attached unchanged.`,
-      'When a registrar writes about several of our clients\' domains in one message, you receive a summary that names only your domains, and we keep the original.',
+      "When a registrar writes about several of our clients' domains in one message, you receive a summary that names only your domains, and we keep the original.",
     ]),
     paragraphs('You are the owner', [
       `You are the registrant of your domain names: the person or organisation they belong to. You alone can approve a move of one of them to another registrar. If you ever receive a request to move a domain that you did not ask for, do not approve it, and tell us.`,
-      'For .com, .org and the other generic domains this is ICANN\'s Transfer Policy as updated on 21 August 2025: the registrant approves a transfer, and no administrative contact is needed any more. Country domains such as .uk or .de have similar rules of their own.',
+      "For .com, .org and the other generic domains this is ICANN's Transfer Policy as updated on 21 August 2025: the registrant approves a transfer, and no administrative contact is needed any more. Country domains such as .uk or .de have similar rules of their own.",
     ]),
     steps('If you want to move a domain', MOVE_STEPS),
     paragraphs(undefined, [
@@ -60,11 +60,15 @@ export async function composeWelcome(settings: NoticeSettings, input: WelcomeInp
     ]),
     domainCards(input.domains.length === 1 ? 'Your domain' : 'Your domains', input.domains),
     paragraphs(undefined, [
-      'The notice address of a domain is its own e-mail address at Aster. Registrars may write to it, for example as the registrant\'s e-mail address, and everything sent to it is forwarded to you.',
+      "The notice address of a domain is its own e-mail address at Aster. Registrars may write to it, for example as the registrant's e-mail address, and everything sent to it is forwarded to you.",
     ]),
   ];
   if (input.domains.length === 0) {
-    sections.splice(sections.length - 2, 2, paragraphs('Your domains', ['We do not manage any domain names for you yet. When we do, you will receive their notices too.']));
+    sections.splice(
+      sections.length - 2,
+      2,
+      paragraphs('Your domains', ['We do not manage any domain names for you yet. When we do, you will receive their notices too.']),
+    );
   }
   const foot = footer(
     settings.staffEmail,
@@ -75,7 +79,16 @@ export async function composeWelcome(settings: NoticeSettings, input: WelcomeInp
     subject: WELCOME_SUBJECT,
     id: input.letterId,
     autoSubmitted: 'auto-generated',
-    html: page(WELCOME_SUBJECT, kicker, sections.map((s) => s.html), foot.html),
-    text: plainText(kicker, sections.map((s) => s.text), foot.text),
+    html: page(
+      WELCOME_SUBJECT,
+      kicker,
+      sections.map((s) => s.html),
+      foot.html,
+    ),
+    text: plainText(
+      kicker,
+      sections.map((s) => s.text),
+      foot.text,
+    ),
   });
 }

@@ -15,7 +15,7 @@ const IanaId = (): PropertyDecorator =>
     name: 'ianaId',
     validator: {
       validate: (value: unknown) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_IANA_ID,
-      defaultMessage: () => '$property must be the registrar\'s IANA Registrar ID, a positive whole number',
+      defaultMessage: () => "$property must be the registrar's IANA Registrar ID, a positive whole number",
     },
   });
 
@@ -38,7 +38,7 @@ export class CreateRegistrarDto {
     type: [String],
     example: ['gandi.net'],
     maxItems: MAX_SENDER_DOMAINS,
-    description: 'Registrable domains the registrar\'s mail comes from, for sender verification; stored in lowercase ASCII (punycode)',
+    description: "Registrable domains the registrar's mail comes from, for sender verification; stored in lowercase ASCII (punycode)",
   })
   @IsOptional()
   @SenderDomainList()

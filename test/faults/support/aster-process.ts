@@ -100,7 +100,10 @@ async function startOn(env: Record<string, string>, httpPort: number, smtpPort: 
       if (/EADDRINUSE/.test(output)) throw new PortTaken(`a port was taken: ${httpPort}/${smtpPort}`);
       throw new Error(`aster exited with ${child.exitCode}:\n${output}`);
     }
-    const ok = await api('/api/health').then((r) => r.ok, () => false);
+    const ok = await api('/api/health').then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`aster did not become healthy:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));

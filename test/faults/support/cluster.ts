@@ -12,7 +12,10 @@ export class Cluster {
   private waiter: (() => void) | undefined;
   private readonly dir: string;
 
-  private constructor(readonly port: number, private readonly password: string) {
+  private constructor(
+    readonly port: number,
+    private readonly password: string,
+  ) {
     const dir = mkdtempSync(join(tmpdir(), 'aster-fault-pg-'));
     this.dir = dir;
     this.child = spawn(process.execPath, [join(__dirname, 'pg-cluster.cjs'), dir, String(port), password], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -16,7 +16,9 @@ const data = join(dir, 'pg');
 function systemBinaries() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const version = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a))[0];
+  const version = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a))[0];
   return version && join(root, version, 'bin');
 }
 
@@ -39,7 +41,18 @@ function systemCluster(bin) {
       run('initdb', ['-D', data, '-U', 'aster', '--auth=trust', '-E', 'UTF8']);
     },
     async start() {
-      run('pg_ctl', ['-D', data, '-w', '-t', '60', '-l', join(data, 'server.log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`, 'start']);
+      run('pg_ctl', [
+        '-D',
+        data,
+        '-w',
+        '-t',
+        '60',
+        '-l',
+        join(data, 'server.log'),
+        '-o',
+        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+        'start',
+      ]);
     },
     async stop() {
       run('pg_ctl', ['-D', data, '-w', '-t', '60', '-m', 'fast', 'stop']);
