@@ -12,14 +12,15 @@
 --     (holdReason NULL). The stage becomes 'decided'.
 --   * Staff alert: every hold (given or no_recipient) asks for one staff alert per slot of
 --     p_staff_alert_seconds (aster_enqueue_slot), unless p_staff_alert_queue is NULL (no STAFF_EMAIL set).
--- p_notice_for is dead: the caller always passes '{}' and sets domain.lastNoticeAt itself, in one
--- UPDATE per batch; removing it needs a migration that replaces the function (and its caller).
+-- domain.lastNoticeAt is set by the caller, in one UPDATE per batch (so concurrent batches lock
+-- domain rows in one order), not here.
 -- History: migrations/1795710000000-HotPathFunctions.ts, replaced by
--- migrations/1795740000000-KindEvidenceAndSuspicious.ts (kind confidence and evidence, suspicious, checks).
+-- migrations/1795740000000-KindEvidenceAndSuspicious.ts (kind confidence and evidence, suspicious,
+-- checks) and migrations/1795770000000-RecordDecisionWithoutNoticeFor.ts (the unused p_notice_for gone).
 CREATE OR REPLACE FUNCTION public.aster_record_decision(
     p_id uuid, p_subject text, p_from text, p_kind text, p_decision text, p_reason text,
     p_hold_reason text, p_domains text[], p_client_ids uuid[], p_auth jsonb, p_shares jsonb,
-    p_no_recipient_reason text, p_notice_for text[], p_deliver_queue text, p_staff_alert_queue text,
+    p_no_recipient_reason text, p_deliver_queue text, p_staff_alert_queue text,
     p_staff_alert_seconds integer, p_kind_confidence real, p_kind_evidence text[], p_suspicious jsonb,
     p_checks jsonb)
  RETURNS text
@@ -59,9 +60,6 @@ AS $function$
         WHERE m.id = p_id;
         IF v_decision = 'hold' AND p_staff_alert_queue IS NOT NULL THEN
           PERFORM aster_enqueue_slot(p_staff_alert_queue, 'staff-alert', p_staff_alert_seconds);
-        END IF;
-        IF cardinality(p_notice_for) > 0 THEN
-          UPDATE domain d SET "lastNoticeAt" = now() WHERE d.name = ANY(p_notice_for);
         END IF;
         RETURN CASE WHEN v_decision = 'hold' THEN 'held' ELSE 'forwarded' END;
       END $function$;

@@ -65,7 +65,7 @@ export class RoutingStore {
 
   /**
    * Writes the pipeline's results, every message of a batch in one statement (one transaction):
-   * `aster_record_decision` (migrations/…-HotPathFunctions.ts) per message. Idempotent: each row is
+   * `aster_record_decision` (src/database/sql/aster_record_decision.sql) per message. Idempotent: each row is
    * locked and only a message still at stage `stored` is decided, so a job that runs twice (crash,
    * two instances) queues one set of deliveries. Forwards and digests get a delivery (and its job)
    * per notice-receiving contact; when no share's client has one, the message is held as
@@ -102,7 +102,7 @@ export class RoutingStore {
       `WITH decided AS (
          SELECT aster_record_decision(x.id, x.subject, x.from_header, x.kind, x.decision, x.reason, x.hold_reason,
                                       x.domains, x.client_ids, x.auth, x.shares, x.no_recipient_reason,
-                                      '{}'::text[], $2, $3, $4, x.kind_confidence, x.kind_evidence, x.suspicious, x.checks) AS status
+                                      $2, $3, $4, x.kind_confidence, x.kind_evidence, x.suspicious, x.checks) AS status
            FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, subject text, from_header text, kind text, decision text,
                 reason text, hold_reason text, domains text[], client_ids uuid[], auth jsonb, shares jsonb, no_recipient_reason text,
                 kind_confidence real, kind_evidence text[], suspicious jsonb, checks jsonb)
