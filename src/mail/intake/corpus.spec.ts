@@ -94,7 +94,7 @@ describe('registrar-mail corpus through match and classify', () => {
       const { kind } = classify(mail.subject ?? '', mail.text ?? '');
       outcomes.set(message.file, { message, raw, mail, domains, clients: [...clients], kind });
     }
-  });
+  }, 120_000); // parsing 44 messages takes ~9 s on a loaded 2-core machine; the default 30 s is too close
 
   const files = corpus.messages.map((m) => [m.file] as const);
 
