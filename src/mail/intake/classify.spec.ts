@@ -1,4 +1,4 @@
-import { classify, normaliseSubject, normaliseText, NOTICE_KINDS, NOTICE_RULES, type NoticeKind } from './classify';
+import { classify, classifyNotice, normaliseSubject, normaliseText, NOTICE_KINDS, NOTICE_RULES, type NoticeKind } from './classify';
 
 // [registrar style, subject, body text, expected kind]
 type Case = [string, string, string, NoticeKind];
@@ -304,5 +304,98 @@ describe('normaliseText', () => {
 
   it('keeps the start of a very long body only', () => {
     expect(normaliseText('word '.repeat(100_000)).length).toBeLessThanOrEqual(20_000);
+  });
+});
+
+// Phrasings written after the corpus, by someone who had not read the vocabulary: a check that the
+// classifier generalises beyond the mail it was written with (two of these were misses, then fixed).
+describe('classifyNotice on phrasings outside the corpus', () => {
+  const today = new Date('2026-12-02');
+  it.each<[string, string, string, string]>([
+    [
+      'transfer_request',
+      'Dynadot <support@dynadot.com>',
+      'Pending transfer of okafor.photography',
+      'We have received a request to move okafor.photography to another registrar. To cancel the transfer, click Deny Transfer.',
+    ],
+    [
+      'expired',
+      'Hover <help@hover.com>',
+      'lindapence.com has expired',
+      'Your domain lindapence.com expired yesterday. You can still renew it at the regular price during the grace period.',
+    ],
+    [
+      'expired',
+      'Wedos <podpora@wedos.cz>',
+      'Expirace domény lindapence.com',
+      'Dobrý den, doména lindapence.com expirovala dne 28.11.2026. Pokud ji neprodloužíte, bude zrušena.',
+    ],
+    [
+      'auth_code',
+      'Strato <service@strato.de>',
+      'Ihr AuthCode für buchbinderei-nord.eu',
+      'Der Auth-Code für Ihre Domain buchbinderei-nord.eu lautet: 7hG#2kLp9Q. Er ist 14 Tage gültig.',
+    ],
+    [
+      'renewal_confirmation',
+      'OVHcloud <noreply@ovh.net>',
+      'Confirmation de renouvellement',
+      'Le renouvellement de votre nom de domaine moreau-ceramique.fr a bien été effectué.',
+    ],
+    [
+      'registrant_verification',
+      'Dinahosting <noreply@dinahosting.com>',
+      'Verifique su dirección de correo electrónico',
+      'Debe verificar la dirección de correo del titular de olgavolkova.art en un plazo de 15 días o el dominio será suspendido.',
+    ],
+    [
+      'transfer_completed',
+      'TransIP <noreply@transip.nl>',
+      'Verhuizing voltooid: lindapence.com',
+      'De verhuizing van lindapence.com naar TransIP is succesvol afgerond.',
+    ],
+    [
+      'suspension',
+      'Register.it <noreply@register.it>',
+      'Dominio okafor.photography sospeso',
+      'Il dominio okafor.photography è stato sospeso per mancata verifica dei dati del registrante.',
+    ],
+    [
+      'transfer_request',
+      'One.com <support@one.com>',
+      'Overførsel af domæne harborlane.org',
+      'Vi har modtaget en anmodning om at overføre domænet harborlane.org til en anden udbyder.',
+    ],
+  ])('reads a %s', (kind, from, subject, text) => {
+    const r = classifyNotice({ subject, text, from, fromAddress: /<(.*)>/.exec(from)![1], today });
+    expect(r.kind).toBe(kind);
+    expect(r.suspicious).toBeNull();
+  });
+
+  it.each<[string, string, string]>([
+    [
+      'Domain Services <billing@domain-services-dept.com>',
+      'FINAL NOTICE: Domain lindapence.com expiration',
+      'Your search engine listing for lindapence.com expires soon. Secure payment: $86.',
+    ],
+    [
+      'Gandi Support <security@gandi-account-alerts.com>',
+      'Unusual sign-in: confirm your account',
+      'Confirm your password within 24 hours or moreau.studio will be locked: https://gandi-account-alerts.com/login',
+    ],
+    [
+      'Sedo Broker <broker@premium-names-offer.com>',
+      'Interested in harborlane.com?',
+      'harborlane.com, similar to your harborlane.org, has just become available. Secure it now before a competitor does.',
+    ],
+    [
+      'Domain Registry <info@domainregistry-eu.com>',
+      'Rechnung für atelier-hamburg.de',
+      'Eintragung Ihrer Domain atelier-hamburg.de in unser Verzeichnis. Dies ist ein Angebot, keine Rechnung. Betrag: 389 EUR.',
+    ],
+  ])('flags a scam from %s', (from, subject, text) => {
+    const r = classifyNotice({ subject, text, from, fromAddress: /<(.*)>/.exec(from)![1], today });
+    expect(r.kind).toBe('other');
+    expect(r.suspicious?.reasons.length).toBeGreaterThan(0);
   });
 });

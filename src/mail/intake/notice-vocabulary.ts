@@ -366,7 +366,7 @@ export const NOTICE_VOCABULARY: Record<string, Partial<Record<VocabularyLanguage
     it: { subject: ['è scaduto', 'scadut[oi]', 'sono scaduti'], text: ['(è|sono) scadut[oi]', 'non è stato rinnovato'] },
     cs: {
       subject: ['expirovala', 'nutnost úhrady', 'ochranná lhůta', 'zrušení domény', 'neprodloužen'],
-      text: ['ochranné lhůtě', 'neprodloužil', 'rušíme registraci', '(nebyla|nebylo) .{0,40}prodloužen[aoy]?'],
+      text: ['ochranné lhůtě', 'neprodloužil', 'rušíme registraci', '(nebyla|nebylo) .{0,40}prodloužen[aoy]?', '(expirovala|vypršela|skončila) (dne|k )'],
     },
     pl: { subject: ['wygasł[aoy]?'], text: ['(wygasła|wygasł) (w dniu|dnia)'] },
     pt: { subject: ['expirou', 'expirado'], text: ['expirou (em|no dia)'] },

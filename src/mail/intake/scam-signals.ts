@@ -152,6 +152,8 @@ export const SCAM_PHRASES: readonly ScamPhraseSignal[] = [
       'escrow',
       'appraisal',
       'returned (back )?to the open market',
+      '(has )?(just )?become available (for registration|to register|again)?.{0,80}(secure|register|buy|grab) it',
+      'before (a|your) competitors? (does|do|gets? it|registers? it)',
       'goes to auction',
       'zu verkaufen',
       'à vendre',
