@@ -8,6 +8,6 @@ import { ContactsService } from './contacts.service';
 @Module({
   controllers: [ClientsController, ContactsController],
   providers: [ClientsService, ContactsService],
-  exports: [ClientsService],
+  exports: [ClientsService, ContactsService],
 })
 export class ClientsModule {}

@@ -1,6 +1,5 @@
 // Clients: the list with a form for a new one, a client's page, its edits, contacts and welcome letter.
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
 import { ClientsService } from '../clients/clients.service';
 import { ContactsService } from '../clients/contacts.service';
@@ -17,17 +16,9 @@ import { clientPage, clientsPage } from './views/clients.view';
 export class ConsoleClientsController {
   constructor(
     private readonly clients: ClientsService,
-    private readonly moduleRef: ModuleRef,
+    private readonly contacts: ContactsService,
+    private readonly welcome: WelcomeService,
   ) {}
-
-  /** Not exported by their modules; looked up rather than provided a second time. */
-  private get contacts(): ContactsService {
-    return this.moduleRef.get(ContactsService, { strict: false });
-  }
-
-  private get welcome(): WelcomeService {
-    return this.moduleRef.get(WelcomeService, { strict: false });
-  }
 
   @Get('clients')
   async clientList(@Req() req: ConsoleRequest, @Query() query: Form): Promise<string> {

@@ -1,6 +1,5 @@
 // The overview and the domain pages: the table by expiry, a domain, and its edit form.
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { ClientsService } from '../clients/clients.service';
@@ -28,13 +27,8 @@ export class ConsoleDomainsController {
     private readonly domains: DomainsService,
     private readonly clients: ClientsService,
     private readonly watch: RegistryWatch,
-    private readonly moduleRef: ModuleRef,
+    private readonly messages: MessagesService,
   ) {}
-
-  /** MailModule does not export MessagesService; one instance is looked up rather than a second provided. */
-  private get messages(): MessagesService {
-    return this.moduleRef.get(MessagesService, { strict: false });
-  }
 
   @Get()
   async overview(@Req() req: ConsoleRequest): Promise<string> {

@@ -1,7 +1,6 @@
 // Messages: the list (the held queue with ?status=held), a message with its safe text view and raw
 // download, and the release and discard forms, through MessagesService.
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
 import { simpleParser } from 'mailparser';
 import type { Actor } from '../auth/actor';
@@ -21,13 +20,8 @@ const TEXT_LIMIT = 200_000;
 export class ConsoleMessagesController {
   constructor(
     private readonly clients: ClientsService,
-    private readonly moduleRef: ModuleRef,
+    private readonly messages: MessagesService,
   ) {}
-
-  /** MailModule does not export MessagesService; one instance is looked up rather than a second provided. */
-  private get messages(): MessagesService {
-    return this.moduleRef.get(MessagesService, { strict: false });
-  }
 
   @Get('messages')
   async messageList(@Req() req: ConsoleRequest, @Query() query: Form): Promise<string> {

@@ -37,6 +37,6 @@ import { MessagesService } from './messages/messages.service';
     DeliveryWorker,
     WelcomeService,
   ],
-  exports: [SmtpReceiver, IntakePipeline, DeliveryWorker, DeliveriesService],
+  exports: [SmtpReceiver, IntakePipeline, DeliveryWorker, DeliveriesService, MessagesService, WelcomeService],
 })
 export class MailModule {}

@@ -157,7 +157,7 @@ export class Letters {
     const raw = row.raw ?? (await readRawSlices(this.db, d.inboundMessageId!, row.rawSize));
     if (!raw) throw new LetterUnavailableError('the original message is gone');
     // What routing read of it, when this process routed it; else parse it again.
-    const parsed = parsedOriginals.get(d.inboundMessageId!) ?? (await readMessage(raw));
+    const parsed = parsedOriginals.get(d.inboundMessageId!) ?? (await readMessage(raw, { scan: false }));
     // Any copy of mail that failed verification carries the warning: forwarded under `flag`, or
     // released by staff after `enforce` held it.
     const unverifiedSender = (row.authResults as { verified?: boolean } | null)?.verified === false;

@@ -188,4 +188,11 @@ describe('readMessage', () => {
     expect(outcome.ok && outcome.message).toEqual(await readMessage(raw));
     expect(await readMessage(Buffer.from('no header here\r\n\r\nbody'))).toMatchObject({ subject: '', text: 'body', messageId: null });
   });
+
+  it('reads for a letter without what only matching needs', async () => {
+    const raw = withAttachment(1000);
+    const full = await readMessage(raw);
+    const letter = await readMessage(raw, { scan: false });
+    expect(letter).toEqual({ ...full, headerValues: [], attached: { text: [], html: [] }, unscannable: [] });
+  });
 });

@@ -135,7 +135,11 @@ function decodeText(bytes: Buffer, charset: string | undefined): string {
 const MAX_NESTED_DEPTH = 8;
 const NESTED_MESSAGE = /^message\/(?:rfc822|global)$/i;
 
-function readMail(raw: Buffer, depth = 0): Promise<ReadMail> {
+/**
+ * `scan`: also read what only matching needs (every header of every part, text-like attachments,
+ * nested messages). Off, every attachment is drained unread, as a letter needs nothing of them.
+ */
+function readMail(raw: Buffer, scan: boolean, depth = 0): Promise<ReadMail> {
   return new Promise<ReadMail>((resolve, reject) => {
     const parser = new MailParser(PARSER_OPTIONS);
     let headers: Headers = new Map();
@@ -158,7 +162,7 @@ function readMail(raw: Buffer, depth = 0): Promise<ReadMail> {
       if (settled || !ended || reading > 0) return;
       settled = true;
       const headerValues: string[] = [];
-      collectHeaderValues((parser as unknown as { tree?: ParserNode }).tree, headerValues);
+      if (scan) collectHeaderValues((parser as unknown as { tree?: ParserNode }).tree, headerValues);
       headerValues.push(...nestedHeaderValues);
       resolve({ headers, headerLines, content, headerValues, attached, unscannable });
     };
@@ -175,8 +179,8 @@ function readMail(raw: Buffer, depth = 0): Promise<ReadMail> {
       const filename = typeof data.filename === 'string' ? data.filename : null;
       data.content.on('error', fail);
       const nested = NESTED_MESSAGE.test(contentType) && depth < MAX_NESTED_DEPTH;
-      if ((!nested && !TEXT_LIKE.test(contentType)) || scannedBytes >= MAX_SCANNED_TOTAL_BYTES) {
-        unscannable.push({ contentType, filename });
+      if (!scan || (!nested && !TEXT_LIKE.test(contentType)) || scannedBytes >= MAX_SCANNED_TOTAL_BYTES) {
+        if (scan) unscannable.push({ contentType, filename });
         data.content.resume();
         data.release?.();
         return;
@@ -207,7 +211,7 @@ function readMail(raw: Buffer, depth = 0): Promise<ReadMail> {
           return;
         }
         // A message forwarded as an attachment: read it as a message, everything it holds.
-        readMail(bytes, depth + 1).then(
+        readMail(bytes, true, depth + 1).then(
           (inner) => {
             reading -= 1;
             attached.text.push(inner.content?.text ?? '', ...inner.attached.text);
@@ -251,10 +255,11 @@ function readMail(raw: Buffer, depth = 0): Promise<ReadMail> {
 
 /**
  * The parts of any stored message, whether or not routing would call it unparseable: what a letter
- * shows of the original. Rejects when mailparser reports an error.
+ * shows of the original. Rejects when mailparser reports an error. `{ scan: false }` (a letter)
+ * leaves out what only matching reads: headerValues, attached and unscannable come back empty.
  */
-export async function readMessage(raw: Buffer): Promise<ParsedMessage> {
-  const { headers, headerLines, content, headerValues, attached, unscannable } = await readMail(raw);
+export async function readMessage(raw: Buffer, options: { scan?: boolean } = {}): Promise<ParsedMessage> {
+  const { headers, headerLines, content, headerValues, attached, unscannable } = await readMail(raw, options.scan ?? true);
   const header = <T>(key: string) => headers.get(key) as T | undefined;
   const date = header<Date>('date');
   const from = header<AddressObject>('from')?.text;

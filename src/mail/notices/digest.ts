@@ -13,7 +13,7 @@ import { datesNearDomains, formatDate, formatDateTime } from './dates';
 import { EXPLANATIONS, suspiciousExplanation, UNCERTAIN_EXPLANATION } from './explanations';
 import { html } from './html';
 import { heading, list, wrap } from './plain-text';
-import { domainCards, footer, h2, opening, page, paragraphs, plainText, WHY_COPIED, type Section } from './sections';
+import { domainCards, footer, h2, opening, letterBody, paragraphs, WHY_COPIED, type Section } from './sections';
 
 /** `[lindapence.com] <headline>`: never the original subject, which may name other clients' domains. */
 export function digestSubject(input: Pick<DigestInput, 'domains' | 'kind' | 'reading'>): string {
@@ -86,16 +86,6 @@ export async function composeDigest(settings: NoticeSettings, input: DigestInput
     // Aster wrote this summary; it forwards nothing (RFC 3834 §5).
     autoSubmitted: 'auto-generated',
     inReplyTo: digestThreadId(input),
-    html: page(
-      subject,
-      kicker,
-      sections.map((s) => s.html),
-      foot.html,
-    ),
-    text: plainText(
-      kicker,
-      sections.map((s) => s.text),
-      foot.text,
-    ),
+    ...letterBody(subject, kicker, sections, foot),
   });
 }

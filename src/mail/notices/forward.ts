@@ -7,7 +7,7 @@ import { formatDateTime } from './dates';
 import { EXPLANATIONS } from './explanations';
 import { html } from './html';
 import { heading, wrap } from './plain-text';
-import { domainCards, facts, footer, h2, opening, page, plainText, verbatim, WHY_COPIED, type Section } from './sections';
+import { domainCards, facts, footer, h2, opening, letterBody, verbatim, WHY_COPIED, type Section } from './sections';
 
 /**
  * `[lindapence.com] <original subject>`; for a message about several of the client's domains the
@@ -58,17 +58,7 @@ function forwardLetter(settings: NoticeSettings, input: ForwardInput): Letter {
     id: input.deliveryId,
     autoSubmitted: 'auto-forwarded',
     inReplyTo: input.original.messageId,
-    html: page(
-      subject,
-      kicker,
-      sections.map((s) => s.html),
-      foot.html,
-    ),
-    text: plainText(
-      kicker,
-      sections.map((s) => s.text),
-      foot.text,
-    ),
+    ...letterBody(subject, kicker, sections, foot),
     original: input.original.raw,
   };
 }

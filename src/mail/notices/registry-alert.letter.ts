@@ -6,7 +6,7 @@ import { formatDate } from './dates';
 import { html, link } from './html';
 import { composeLetter } from './letter';
 import { heading, wrap } from './plain-text';
-import { facts, footer, h1, page, paragraphs, plainText, steps, type Section } from './sections';
+import { facts, footer, h1, letterBody, paragraphs, steps, type Section } from './sections';
 
 /** One watch event the letter tells of (src/watch/watch-event.entity.ts). */
 export interface WatchLetterEvent {
@@ -174,16 +174,6 @@ export async function composeRegistryLetter(settings: NoticeSettings, input: Wat
     subject,
     id: input.letterId,
     autoSubmitted: 'auto-generated',
-    html: page(
-      title,
-      kicker,
-      sections.map((s) => s.html),
-      foot.html,
-    ),
-    text: plainText(
-      kicker,
-      sections.map((s) => s.text),
-      foot.text,
-    ),
+    ...letterBody(title, kicker, sections, foot),
   });
 }

@@ -73,6 +73,23 @@ export function plainText(kicker: string, sections: string[], footer: string): s
   return [wrap(kicker), ...sections, `--\n${footer}`].join('\n\n') + '\n';
 }
 
+/** A letter's HTML page and its plain-text twin, made from the same sections and footer. */
+export function letterBody(title: string, kicker: string, sections: readonly Section[], foot: Section): { html: string; text: string } {
+  return {
+    html: page(
+      title,
+      kicker,
+      sections.map((s) => s.html),
+      foot.html,
+    ),
+    text: plainText(
+      kicker,
+      sections.map((s) => s.text),
+      foot.text,
+    ),
+  };
+}
+
 /** `a.com`, `a.com and b.com`, `a.com, b.com and c.com` (Unicode names, for people). */
 export function domainList(domains: readonly NoticeDomain[]): string {
   const names = domains.map((d) => d.unicodeName || d.name);

@@ -5,7 +5,7 @@ import type { NoticeSettings, WelcomeInput } from './compose';
 import { composeLetter } from './letter';
 import { html, link } from './html';
 import { heading, wrap } from './plain-text';
-import { domainCards, footer, h1, page, paragraphs, plainText, steps, type Section } from './sections';
+import { domainCards, footer, h1, letterBody, paragraphs, steps, type Section } from './sections';
 
 export const WELCOME_SUBJECT = 'Your domain names: how we keep you informed';
 
@@ -79,16 +79,6 @@ export async function composeWelcome(settings: NoticeSettings, input: WelcomeInp
     subject: WELCOME_SUBJECT,
     id: input.letterId,
     autoSubmitted: 'auto-generated',
-    html: page(
-      WELCOME_SUBJECT,
-      kicker,
-      sections.map((s) => s.html),
-      foot.html,
-    ),
-    text: plainText(
-      kicker,
-      sections.map((s) => s.text),
-      foot.text,
-    ),
+    ...letterBody(WELCOME_SUBJECT, kicker, sections, foot),
   });
 }
