@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AsterError, HTTP_STATUS, InvalidError, RateLimitedError, UnauthenticatedError, type FieldError } from './errors';
 import { AuthFailureLimiter, presentedToken } from './rate-limits';
+import { isDatabaseUnavailable } from '../database/pg-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -84,8 +85,7 @@ export class AsterExceptionFilter implements ExceptionFilter {
       const known = PG_CLIENT_ERRORS[code];
       if (known) return { statusCode: known.status, message: known.message };
     }
-    const code = (exception as { code?: string } | undefined)?.code;
-    if (code === 'ECONNREFUSED' || code === '57P01' || code === '57P03') {
+    if (isDatabaseUnavailable(exception)) {
       this.logger.error(exception);
       return { statusCode: 503, message: 'The database is unavailable; try again shortly' };
     }

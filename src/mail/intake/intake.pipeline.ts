@@ -6,6 +6,7 @@ import { ModuleRef } from '@nestjs/core';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { storableText } from '../../common/storable-text';
+import { isDatabaseUnavailable, isDataRefused } from '../../database/pg-errors';
 import { JobQueue } from '../../database/job-queue';
 import { DomainsService } from '../../domains/domains.service';
 import { RegistrarsService } from '../../registrars/registrars.service';
@@ -65,28 +66,6 @@ interface RouteTask extends RouteJob {
  * database is away is retried for as long as the queue allows (ROUTE_QUEUE).
  */
 const HOLD_AFTER_FAILURES = 3;
-
-/** SQLSTATE classes that blame the data, not the database's state: retrying cannot help. */
-const PERMANENT_SQLSTATE = /^(?:22|23|54)/;
-
-function sqlState(err: unknown): string | undefined {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
-/** The database refused this message's data (22P05, 22021…), which will not change on a retry. */
-function isPermanent(err: unknown): boolean {
-  return PERMANENT_SQLSTATE.test(sqlState(err) ?? '');
-}
-
-/** A database error that is about the database, not one message (connection lost, shutting down…). */
-function isDatabaseAway(err: unknown): boolean {
-  const state = sqlState(err);
-  if (state) return /^(?:08|53|57|58)/.test(state);
-  const message = err instanceof Error ? err.message : String(err);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection.*(?:closed|ended)|timeout exceeded when trying to connect/i.test(message);
-}
 
 interface RouteFailure {
   id: string;
@@ -172,7 +151,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
       if (outcome.status === 'rejected') failures.push({ id: jobs[i].messageId, error: outcome.reason, retryCount: jobs[i].retryCount ?? 0 });
       else if (outcome.value.kind !== 'skipped') examined.push(outcome.value);
     });
-    const away = failures.find((f) => isDatabaseAway(f.error));
+    const away = failures.find((f) => isDatabaseUnavailable(f.error));
     if (away) throw away.error;
 
     if (examined.length > 0) {
@@ -322,7 +301,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
       await this.store.recordDecisions(decisions);
       return decisions;
     } catch (err) {
-      if (isDatabaseAway(err)) throw err;
+      if (isDatabaseUnavailable(err)) throw err;
       if (decisions.length === 1) {
         failures.push({ id: decisions[0].id, error: err, retryCount: jobs.find((j) => j.messageId === decisions[0].id)?.retryCount ?? 0 });
         return [];
@@ -335,7 +314,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
         await this.store.recordDecisions([decision]);
         written.push(decision);
       } catch (err) {
-        if (isDatabaseAway(err)) throw err;
+        if (isDatabaseUnavailable(err)) throw err;
         failures.push({ id: decision.id, error: err, retryCount: jobs.find((j) => j.messageId === decision.id)?.retryCount ?? 0 });
       }
     }
@@ -349,7 +328,7 @@ export class IntakePipeline implements OnApplicationBootstrap {
   private async settleFailures(failures: RouteFailure[]): Promise<void> {
     const retry: RouteFailure[] = [];
     for (const failure of failures) {
-      if (!isPermanent(failure.error) && failure.retryCount + 1 < HOLD_AFTER_FAILURES) {
+      if (!isDataRefused(failure.error) && failure.retryCount + 1 < HOLD_AFTER_FAILURES) {
         retry.push(failure);
         continue;
       }
