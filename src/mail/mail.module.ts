@@ -8,6 +8,7 @@ import { DeliveriesService } from './delivery/deliveries.service';
 import { DeliveryAttempt } from './delivery/delivery-attempt.entity';
 import { Delivery } from './delivery/delivery.entity';
 import { DeliveryWorker } from './delivery/delivery.worker';
+import { Forwarder } from './delivery/forwarder';
 import { Letters } from './delivery/letters';
 import { Relay } from './delivery/relay';
 import { WelcomeController, WelcomeService } from './delivery/welcome';
@@ -35,6 +36,7 @@ import { MessagesService } from './messages/messages.service';
     Relay,
     Letters,
     DeliveryWorker,
+    Forwarder,
     WelcomeService,
   ],
   exports: [SmtpReceiver, IntakePipeline, DeliveryWorker, DeliveriesService, MessagesService, WelcomeService],

@@ -26,14 +26,14 @@ export class MetricsService {
 
   readonly acceptSeconds = new Histogram({
     name: 'aster_accept_seconds',
-    help: 'From the end of DATA to the 250: storing the message, its envelope and its routing job in one transaction',
+    help: 'From the end of DATA to the 250: storing the message and its envelope in one transaction',
     buckets: BUCKETS,
     registers: [this.registry],
   });
 
   readonly deliverySeconds = new Histogram({
     name: 'aster_delivery_seconds',
-    help: 'From a delivery being queued to the relay accepting it',
+    help: 'From a delivery being made (in the routing pass, or queued) to the relay accepting it',
     buckets: BUCKETS,
     registers: [this.registry],
   });
@@ -72,18 +72,27 @@ export class MetricsService {
         for (const r of rows) this.set({ status: r.status, form: r.form }, Number(r.n));
       },
     });
-    const depth = new Gauge({ name: 'aster_queue_depth', help: 'Jobs waiting or running, per queue', labelNames: ['queue'], registers: [this.registry] });
+    const depth = new Gauge({
+      name: 'aster_queue_depth',
+      help: 'Work waiting or under way, per loop: intake-route (messages stored, not yet decided), deliver (deliveries queued)',
+      labelNames: ['queue'],
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'aster_queue_oldest_job_age_seconds',
-      help: 'Age of the oldest job that is waiting or running, per queue (0 when empty)',
+      help: 'Age of the oldest work waiting or under way, per loop (0 when empty)',
       labelNames: ['queue'],
       registers: [this.registry],
       async collect() {
         this.reset();
         depth.reset();
+        // The routing and delivery loops' work is on Aster's own tables (claim-loop.ts): messages
+        // stored and not yet decided, deliveries queued (due now or later, retries included).
         const rows: { name: string; n: string; age: string | null }[] = await db.query(
-          `SELECT name, count(*) AS n, extract(epoch FROM now() - min(created_on)) AS age
-             FROM pgboss.job WHERE state < 'completed' GROUP BY name`,
+          `SELECT 'intake-route' AS name, count(*) AS n, extract(epoch FROM now() - min("receivedAt")) AS age
+             FROM inbound_message WHERE stage = 'stored'
+           UNION ALL
+           SELECT 'deliver', count(*), extract(epoch FROM now() - min("createdAt")) FROM delivery WHERE status = 'queued'`,
         );
         for (const r of rows) {
           depth.set({ queue: r.name }, Number(r.n));

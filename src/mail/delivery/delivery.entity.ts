@@ -18,6 +18,8 @@ export type DeliveryForm = (typeof DELIVERY_FORMS)[number];
 // NULL message ids (welcome letters, alerts) never collide: NULLs are distinct in a unique index.
 @Index('UQ_delivery_message_email', ['inboundMessageId', 'email'], { unique: true })
 @Index('IDX_delivery_status_next', ['status', 'nextAttemptAt'])
+// What the delivery loop may claim: a partial index on status 'queued', created in the migration.
+@Index('IDX_delivery_due', { synchronize: false })
 export class Delivery {
   @PrimaryGeneratedColumn('uuid')
   id: string;

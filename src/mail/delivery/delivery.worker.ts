@@ -1,22 +1,28 @@
-// Stage 8, deliver: takes one queued delivery, composes its letter, hands it to the relay and
-// records the answer. Also turns staff-alert requests into alert letters.
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+// Stage 8, deliver, for what is not sent in the routing pass: a delivery queued by a staff release, a
+// welcome, a watch letter or a staff alert, and every retry after a relay's 4xx. The delivery loop
+// claims due deliveries from the delivery table (claim-loop.ts), composes their letters, hands them to
+// the relay and records each attempt, the batch in one transaction. Also turns staff-alert requests
+// (a pg-boss queue) into alert letters.
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThan, Not } from 'typeorm';
+import { DataSource, EntityManager, MoreThan, Not } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
+import { ClaimLoop } from '../../database/claim-loop';
 import { JobQueue } from '../../database/job-queue';
 import { InboundMessage } from '../intake/inbound-message.entity';
 import { BounceAddresses } from './bounce-addresses';
 import { DeliveriesService } from './deliveries.service';
 import { Delivery } from './delivery.entity';
 import { Letters, LetterUnavailableError, type NoticeRow } from './letters';
-import { DELIVER_QUEUE, STAFF_ALERT_QUEUE } from './queues';
+import { DELIVER_LOOP, STAFF_ALERT_QUEUE } from './queues';
 import { Relay, type LetterBytes } from './relay';
+import type { RelayAnswer } from './retry';
 
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap {
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Delivery');
+  private loop: ClaimLoop<string> | undefined;
 
   constructor(
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
@@ -29,47 +35,69 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.define(DELIVER_QUEUE);
     await this.jobs.define(STAFF_ALERT_QUEUE);
-    await this.jobs.workBatches<{ deliveryId: string }>(DELIVER_QUEUE.name, (jobs) => this.attemptMany(jobs.map((j) => j.data.deliveryId)), {
-      batchSize: 8,
-      // Two loops: one batch's reads and composing overlap the other's wait for the relay.
-      workers: 2,
+    if (!this.config.roles.includes('worker')) return;
+    this.loop = new ClaimLoop<string>(this.db, {
+      name: DELIVER_LOOP,
+      loops: 1,
+      batchSize: 16,
+      sweepMs: 1000,
+      claim: async (manager, limit) =>
+        (
+          await manager.query<{ id: string }[]>(
+            `SELECT id FROM delivery WHERE status = 'queued' AND "nextAttemptAt" <= now() ORDER BY "nextAttemptAt" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+            [limit],
+          )
+        ).map((r) => r.id),
+      work: (manager, ids) => this.attemptMany(manager, ids),
     });
+    this.jobs.onNudge(DELIVER_LOOP, () => this.loop?.nudge());
+    this.loop.start();
     await this.jobs.work(STAFF_ALERT_QUEUE.name, () => this.queueStaffAlert());
   }
 
-  /** One attempt; a delivery that is no longer queued (sent, failed, a repeated job) is left alone. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop?.stop();
+  }
+
+  /** One attempt now, for one queued delivery (its own transaction; a delivery no longer queued is left alone). */
   async attempt(id: string): Promise<void> {
-    await this.attemptMany([id]);
+    await this.db.transaction(async (manager) => {
+      const [row] = await manager.query<{ id: string }[]>(`SELECT id FROM delivery WHERE id = $1 AND status = 'queued' FOR UPDATE SKIP LOCKED`, [id]);
+      if (row) await this.attemptMany(manager, [row.id]);
+    });
   }
 
   /**
-   * One attempt for each of a batch of deliveries, side by side (sending is waiting on the relay):
-   * the deliveries and what their notices need are read for the whole batch in two queries; each
-   * attempt is recorded as soon as its relay answered. Deliveries no longer queued are left alone.
+   * One attempt for each of a batch of claimed deliveries, side by side (sending is waiting on the
+   * relay): the deliveries and what their notices need are read in two queries; the attempts are
+   * recorded in the claiming transaction, which commits once for the batch.
    */
-  async attemptMany(ids: string[]): Promise<void> {
-    const deliveries = await this.deliveries.findQueuedMany(ids);
+  async attemptMany(manager: EntityManager, ids: string[]): Promise<void> {
+    const deliveries = await this.deliveries.findQueuedMany(manager, ids);
     const notices = await this.letters.loadNotices(deliveries.filter((d) => d.form === 'forward' || d.form === 'digest').map((d) => d.id));
-    await Promise.all(deliveries.map((d) => this.attemptOne(d, notices.get(d.id))));
+    const answers = await Promise.all(deliveries.map((d) => this.send(d, notices.get(d.id))));
+    for (const [i, d] of deliveries.entries()) {
+      const { answer, durationMs } = answers[i];
+      await this.deliveries.recordAttempt(manager, d, answer, durationMs);
+      if (answer.outcome !== 'sent') this.logger.warn(`delivery ${d.id} to ${d.email}: ${answer.outcome}: ${answer.response}`);
+    }
   }
 
-  private async attemptOne(delivery: Delivery, notice: NoticeRow | undefined): Promise<void> {
-    const id = delivery.id;
+  /** Composes and relays one letter; never throws: a letter that cannot be made is a permanent failure. */
+  private async send(delivery: Delivery, notice: NoticeRow | undefined): Promise<{ answer: RelayAnswer; durationMs: number }> {
     let letter: LetterBytes;
     try {
       letter = await this.letters.compose(delivery, notice);
     } catch (err) {
-      if (!(err instanceof LetterUnavailableError)) throw err; // a bug or the database: pg-boss retries
-      await this.deliveries.recordAttempt(delivery, { outcome: 'permanent', response: `not sent: ${err.message}` }, 0);
-      return;
+      if (err instanceof LetterUnavailableError) return { answer: { outcome: 'permanent', response: `not sent: ${err.message}` }, durationMs: 0 };
+      // A bug or the database away: try again later, on the retry schedule.
+      return { answer: { outcome: 'temporary', response: `not sent: ${err instanceof Error ? err.message : String(err)}` }, durationMs: 0 };
     }
     const started = Date.now();
     // The envelope sender: the signed bounce address that a DSN for this letter comes back to.
-    const answer = await this.relay.send(id, { from: await this.bounces.address(id), to: delivery.email }, letter);
-    await this.deliveries.recordAttempt(delivery, answer, Date.now() - started);
-    if (answer.outcome !== 'sent') this.logger.warn(`delivery ${id} to ${delivery.email}: ${answer.outcome}: ${answer.response}`);
+    const answer = await this.relay.send(delivery.id, { from: await this.bounces.address(delivery.id), to: delivery.email }, letter);
+    return { answer, durationMs: Date.now() - started };
   }
 
   /** Queues an alert letter to STAFF_EMAIL if anything was held or failed since the last one. */

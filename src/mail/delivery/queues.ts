@@ -1,21 +1,14 @@
-// The durable job queues of outgoing mail.
+// Outgoing mail's work: the delivery loop on the delivery table, and the staff alerts' job queue.
 import type { QueueDefinition } from '../../database/job-queue';
 
 /**
- * One attempt at one delivery. Retries after a relay's 4xx are scheduled by the worker itself
- * (retry.ts); pg-boss's own retries only cover a crash or an exception during an attempt.
+ * The delivery loop's name (nudges, metrics): it claims queued deliveries whose `nextAttemptAt` has
+ * come from the delivery table (DeliveryWorker). Retries after a relay's 4xx are such deliveries,
+ * due later (retry.ts).
  */
-export const DELIVER_QUEUE: QueueDefinition = {
-  name: 'deliver',
-  retryLimit: 20,
-  retryDelay: 5,
-  retryBackoff: true,
-  // Longer than the slowest attempt the relay's timeouts allow (relay.ts: 10 + 10 + 30 s of silence),
-  // so a job is only taken back from an instance that died; then it is retried within a minute.
-  expireInSeconds: 60,
-};
+export const DELIVER_LOOP = 'deliver';
 
-/** Staff alerts, at most one every ten minutes (debounced into the next slot). */
+/** Staff alerts, at most one every ten minutes (debounced into the next slot): a pg-boss queue. */
 export const STAFF_ALERT_QUEUE: QueueDefinition = {
   name: 'staff-alert',
   retryLimit: 10,

@@ -35,6 +35,8 @@ export type Decision = 'forward' | 'digest' | 'hold' | 'bounce';
 // GIN indexes on domains and clientIds, created in the migration.
 @Index('IDX_inbound_message_domains', { synchronize: false })
 @Index('IDX_inbound_message_clients', { synchronize: false })
+// What routing may claim now: a partial index on stage 'stored', created in the migration.
+@Index('IDX_inbound_message_to_route', { synchronize: false })
 export class InboundMessage {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -121,4 +123,16 @@ export class InboundMessage {
 
   @Column({ type: 'timestamptz', nullable: true })
   decidedAt: Date | null;
+
+  /** While at stage `stored`: routing may claim the message from this time on (later after a failure, or while verification waits for DNS). */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  routeAfter: Date;
+
+  /** Routing passes that failed for this message (held as `routing_failed` after a few). */
+  @Column({ type: 'integer', default: 0 })
+  routeFailures: number;
+
+  /** How many times sender verification was put off for want of DNS (`enforce`). */
+  @Column({ type: 'integer', default: 0 })
+  verifyAttempts: number;
 }

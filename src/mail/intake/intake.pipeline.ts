@@ -1,17 +1,24 @@
 // The life of an inbound message after it is stored, stage by stage as DESIGN.md lists them:
-// parse → verify → match → classify → decide. Runs as a durable job per message; the result is
-// written once, in one transaction, so a crash anywhere simply runs the job again.
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+// parse → verify → match → classify → decide → deliver, in one pass. A routing loop (claim-loop.ts)
+// claims a batch of stored messages in a transaction (their row locks are the claim), routes them,
+// relays their copies, and writes the decisions and the first attempts in that transaction, which
+// commits once for the batch. A crash before the commit leaves the messages stored and unlocked:
+// they are claimed again, and a copy the relay had taken already goes again with the same Message-ID.
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ASTER_CONFIG } from '../../config/config.module';
 import type { AsterConfig } from '../../config/config';
 import { storableText } from '../../common/storable-text';
 import { isDatabaseUnavailable, isDataRefused } from '../../database/pg-errors';
+import { ClaimLoop } from '../../database/claim-loop';
 import { JobQueue } from '../../database/job-queue';
 import { DomainsService } from '../../domains/domains.service';
 import { RegistrarsService } from '../../registrars/registrars.service';
 import { BounceAddresses } from '../delivery/bounce-addresses';
-import { DELIVER_QUEUE } from '../delivery/queues';
+import { Forwarder } from '../delivery/forwarder';
+import type { BounceReport } from './bounce';
 import { registrableDomain } from '../../domains/domain-name';
 import { checkClaims, registryReasons, type ClaimCheck } from './claims';
 import { classifyNotice } from './classify';
@@ -20,18 +27,14 @@ import { loopReason, type LoopReason } from './loop';
 import { aliasDomains, extractCandidates } from './match';
 import { parse, type ParsedMessage } from './parse';
 import { parsedOriginals } from './parsed-cache';
-import { ROUTE_QUEUE } from './queues';
-import { RoutingStore, type RoutingResult, type RoutingView } from './routing-store';
+import { ROUTE_LOOP, ROUTE_QUEUE } from './queues';
+import { RoutingStore, type ClaimedMessage, type RoutingResult, type RoutingView } from './routing-store';
 import { retryDelay, verify } from './verify';
 
-/** Route job loops per process. */
-const ROUTE_WORKERS = 3;
-
-interface RouteJob {
-  messageId: string;
-  /** How many times sender verification has been put off for want of DNS (enforce mode). */
-  verifyAttempt?: number;
-}
+/** Routing loops per process: one batch's parsing overlaps another's wait for the relay and the database. */
+const ROUTE_LOOPS = 2;
+/** Messages per routing pass. */
+const ROUTE_BATCH = 16;
 
 /** Checks one domain at its registry now (the registry watch provides it under REGISTRY_CHECK). */
 export interface RegistryCheck {
@@ -55,11 +58,6 @@ function withRegistryReasons(suspicious: { reasons: string[] } | null, checks: C
   return { reasons: [...new Set([...(suspicious?.reasons ?? []), ...extra])] };
 }
 
-/** A route job as the worker hands it over: how many times it has failed before. */
-interface RouteTask extends RouteJob {
-  retryCount?: number;
-}
-
 /**
  * Routing one message failed this many times (a bug, or a value the database refuses): it is held as
  * `routing_failed` for staff rather than retried for the rest of the hour. A failure that says the
@@ -70,7 +68,8 @@ const HOLD_AFTER_FAILURES = 3;
 interface RouteFailure {
   id: string;
   error: unknown;
-  retryCount: number;
+  /** Failed passes before this one. */
+  failures: number;
 }
 
 /**
@@ -80,6 +79,10 @@ interface RouteFailure {
  */
 type Examined =
   | { kind: 'skipped' }
+  /** Mail to one of our bounce addresses: filed against its delivery, not routed. */
+  | { kind: 'bounce'; id: string; deliveryId: string; report: BounceReport }
+  /** `enforce`, and DNS left the check open: routed again in `seconds`. */
+  | { kind: 'later'; id: string; seconds: number }
   | { kind: 'held'; id: string; result: RoutingResult }
   | {
       kind: 'ready';
@@ -96,18 +99,29 @@ type Examined =
     };
 type Ready = Extract<Examined, { kind: 'ready' }>;
 
+/** The decision of a message none of whose clients has a contact that receives notices. */
+function noRecipient(result: RoutingResult): RoutingResult {
+  const { outcome } = result;
+  const shares = outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
+  const reason = `Held: no contact of the client receives notices (${shares.map((s) => s.domains.join(', ')).join(' / ')}).`;
+  return { ...result, outcome: { decision: 'hold', holdReason: 'no_recipient', reason } };
+}
+
 /** A hold decided without reading the message (unparseable, routing_failed): nothing parsed is kept. */
 function held(holdReason: 'unparseable' | 'routing_failed', reason: string): RoutingResult {
   return { subject: null, from: null, kind: null, matched: [], authResults: null, noticeFor: [], outcome: { decision: 'hold', holdReason, reason } };
 }
 
 @Injectable()
-export class IntakePipeline implements OnApplicationBootstrap {
+export class IntakePipeline implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Intake');
+  private loop: ClaimLoop<ClaimedMessage> | undefined;
 
   constructor(
     @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly jobs: JobQueue,
+    private readonly forwarder: Forwarder,
     private readonly store: RoutingStore,
     private readonly domains: DomainsService,
     private readonly registrars: RegistrarsService,
@@ -116,55 +130,100 @@ export class IntakePipeline implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // The store function may still send a routing job (nothing works it); its queue must exist.
     await this.jobs.define(ROUTE_QUEUE);
-    // Several loops, so that one batch's parsing overlaps another's database round trips;
-    // recordDecisions decides each message once whichever loop (or instance) runs its job.
-    await this.jobs.workBatches<RouteJob>(ROUTE_QUEUE.name, (jobs) => this.routeMany(jobs.map((j) => ({ ...j.data, retryCount: j.retryCount }))), {
-      batchSize: 8,
-      workers: ROUTE_WORKERS,
+    if (!this.config.roles.includes('worker')) return;
+    this.loop = new ClaimLoop<ClaimedMessage>(this.db, {
+      name: ROUTE_LOOP,
+      loops: ROUTE_LOOPS,
+      batchSize: ROUTE_BATCH,
+      sweepMs: 1000,
+      claim: (manager, limit) => this.store.claim(manager, limit),
+      work: (manager, batch) => this.routeBatch(manager, batch),
     });
+    this.jobs.onNudge(ROUTE_LOOP, () => this.loop?.nudge());
+    this.loop.start();
   }
 
-  /** Wake the local worker: a message was just stored. */
+  /** Before the database closes: the passes under way finish and commit. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop?.stop();
+  }
+
+  /** Wake a routing loop: a message was just stored. */
   nudge(): void {
-    this.jobs.nudge(ROUTE_QUEUE.name);
-  }
-
-  /** Routes one stored message (a repeated or late call changes nothing once it is decided). */
-  async route(id: string, verifyAttempt = 0): Promise<void> {
-    await this.routeMany([{ messageId: id, verifyAttempt }]);
+    this.jobs.nudge(ROUTE_LOOP);
   }
 
   /**
-   * Routes a batch of stored messages: their rows and bytes in one query, parse and verify each,
-   * the tracked domains of all of them in one query, and every decision in one statement. One bad
-   * message never stalls the others: a message whose stages throw is set aside, and when the batch's
-   * write fails its messages are written one by one, so only the one at fault is left over. That
-   * one is retried, or held as `routing_failed` (with a staff alert) once retrying cannot help.
+   * Routes one stored message now, in a transaction of its own (a message decided already, or
+   * claimed by a pass under way, is left alone).
    */
-  async routeMany(jobs: RouteTask[]): Promise<void> {
-    const stored = await this.store.loadManyForRouting(jobs.map((j) => j.messageId));
+  async route(id: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const claimed = await manager.query<ClaimedMessage[]>(
+        `SELECT id, "routeFailures", "verifyAttempts" FROM inbound_message WHERE id = $1 AND stage = 'stored' FOR UPDATE SKIP LOCKED`,
+        [id],
+      );
+      if (claimed.length) await this.routeBatch(manager, claimed);
+    });
+  }
+
+  /**
+   * Routes and delivers a claimed batch, writing through `manager` (the claiming transaction): their
+   * rows and bytes in one query; parse and verify each; the tracked domains of all of them in one
+   * query; the decisions in one statement; the copies composed and relayed side by side; the
+   * deliveries and their first attempts in one statement. One bad message never stalls the others:
+   * a message whose stages throw is set aside, and when the batch's write fails its messages are
+   * written one by one (each under a savepoint), so only the one at fault is left over. That one is
+   * put off and tried again, or held as `routing_failed` (with a staff alert) once retrying cannot
+   * help. A database that is away fails the whole pass: nothing is written, the batch is claimed again.
+   */
+  async routeBatch(manager: EntityManager, claimed: ClaimedMessage[]): Promise<void> {
+    const stored = await this.store.loadManyForRouting(
+      manager,
+      claimed.map((c) => c.id),
+    );
     const failures: RouteFailure[] = [];
     const examined: Exclude<Examined, { kind: 'skipped' }>[] = [];
-    const settled = await Promise.allSettled(jobs.map((job) => this.examine(job, stored.get(job.messageId))));
+    const settled = await Promise.allSettled(claimed.map((c) => this.examine(c, stored.get(c.id))));
     settled.forEach((outcome, i) => {
-      if (outcome.status === 'rejected') failures.push({ id: jobs[i].messageId, error: outcome.reason, retryCount: jobs[i].retryCount ?? 0 });
+      if (outcome.status === 'rejected') failures.push({ id: claimed[i].id, error: outcome.reason, failures: claimed[i].routeFailures });
       else if (outcome.value.kind !== 'skipped') examined.push(outcome.value);
     });
     const away = failures.find((f) => isDatabaseUnavailable(f.error));
     if (away) throw away.error;
+    const failuresOf = (id: string) => claimed.find((c) => c.id === id)?.routeFailures ?? 0;
 
-    if (examined.length > 0) {
-      const ready = examined.filter((e): e is Ready => e.kind === 'ready');
+    // Bounces filed and verification put off: each under its own savepoint.
+    for (const e of examined) {
+      if (e.kind !== 'bounce' && e.kind !== 'later') continue;
+      const error = await this.guarded(manager, () =>
+        e.kind === 'bounce' ? this.store.recordBounce(manager, e.id, e.deliveryId, e.report) : this.store.putOff(manager, e.id, e.seconds, 'verifyAttempts'),
+      );
+      if (error) failures.push({ id: e.id, error, failures: failuresOf(e.id) });
+    }
+
+    const toDecide = examined.filter((e): e is Extract<Examined, { kind: 'held' | 'ready' }> => e.kind === 'held' || e.kind === 'ready');
+    if (toDecide.length > 0) {
+      const ready = toDecide.filter((e): e is Ready => e.kind === 'ready');
       const tracked = await this.trackedDomains(ready);
       const registrars = await this.knownRegistrars();
-      const decisions = examined.map((e) => ({ id: e.id, result: e.kind === 'held' ? e.result : this.decideOne(e, tracked, registrars) }));
-      const written = await this.record(decisions, jobs, failures);
-      if (written.some((d) => d.result.outcome.decision !== 'hold')) this.jobs.nudge(DELIVER_QUEUE.name);
+      const decisions = toDecide.map((e) => ({ id: e.id, result: e.kind === 'held' ? e.result : this.decideOne(e, tracked, registrars) }));
+      // Stage 8's recipients, before the decisions are written: a message none of whose clients has
+      // a contact that receives notices is held (`no_recipient`) instead.
+      const raws = new Map(toDecide.map((e) => [e.id, stored.get(e.id)!.raw]));
+      const { copies, unreached } = await this.forwarder.plan(
+        decisions.filter((d) => d.result.outcome.decision !== 'hold').map((d) => ({ ...d, raw: raws.get(d.id)! })),
+      );
+      for (const d of decisions) if (unreached.has(d.id)) d.result = noRecipient(d.result);
+      const written = await this.record(manager, decisions, failures, failuresOf);
+      // Stage 8: the copies of the messages decided, relayed before this pass commits.
+      const delivered = await this.forwarder.send(copies.filter((c) => written.has(c.delivery.inboundMessageId!)));
+      await this.store.recordDeliveries(manager, delivered);
     }
-    await this.settleFailures(failures);
+    await this.settleFailures(manager, failures);
   }
-
   /** Stage 5's lookup for the whole batch: the tracked domains among every candidate, in one query. */
   private async trackedDomains(ready: Ready[]): Promise<TrackedForRouting[]> {
     const names = new Set(ready.flatMap((e) => e.candidates));
@@ -293,55 +352,72 @@ export class IntakePipeline implements OnApplicationBootstrap {
   }
 
   /**
-   * Writes the decisions in one statement; if that fails, one by one, adding each message that still
-   * fails to `failures`. Returns the decisions written.
+   * Runs `write` under a savepoint: a write the database refuses is undone alone and returned, so the
+   * rest of the pass goes on. A database that is away is thrown.
    */
-  private async record(decisions: { id: string; result: RoutingResult }[], jobs: RouteTask[], failures: RouteFailure[]) {
+  private async guarded(manager: EntityManager, write: () => Promise<unknown>): Promise<unknown> {
+    await manager.query('SAVEPOINT routing_write');
     try {
-      await this.store.recordDecisions(decisions);
-      return decisions;
+      await write();
+      await manager.query('RELEASE SAVEPOINT routing_write');
+      return undefined;
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
-      if (decisions.length === 1) {
-        failures.push({ id: decisions[0].id, error: err, retryCount: jobs.find((j) => j.messageId === decisions[0].id)?.retryCount ?? 0 });
-        return [];
-      }
-      this.logger.warn(`A batch of ${decisions.length} decisions could not be written (${String(err)}); writing them one by one.`);
+      await manager.query('ROLLBACK TO SAVEPOINT routing_write');
+      return err ?? new Error('write failed');
     }
-    const written: typeof decisions = [];
+  }
+
+  /**
+   * Writes the decisions in one statement; if that fails, one by one, adding each message that still
+   * fails to `failures`. Returns the ids decided.
+   */
+  private async record(
+    manager: EntityManager,
+    decisions: { id: string; result: RoutingResult }[],
+    failures: RouteFailure[],
+    failuresOf: (id: string) => number,
+  ): Promise<Set<string>> {
+    let written = new Set<string>();
+    const error = await this.guarded(manager, async () => (written = await this.store.recordDecisions(manager, decisions)));
+    if (!error) return written;
+    if (decisions.length === 1) {
+      failures.push({ id: decisions[0].id, error, failures: failuresOf(decisions[0].id) });
+      return new Set();
+    }
+    this.logger.warn(
+      `A batch of ${decisions.length} decisions could not be written (${error instanceof Error ? error.message : 'unknown error'}); writing them one by one.`,
+    );
+    written = new Set();
     for (const decision of decisions) {
-      try {
-        await this.store.recordDecisions([decision]);
-        written.push(decision);
-      } catch (err) {
-        if (isDatabaseUnavailable(err)) throw err;
-        failures.push({ id: decision.id, error: err, retryCount: jobs.find((j) => j.messageId === decision.id)?.retryCount ?? 0 });
-      }
+      let one = new Set<string>();
+      const failed = await this.guarded(manager, async () => (one = await this.store.recordDecisions(manager, [decision])));
+      if (failed) failures.push({ id: decision.id, error: failed, failures: failuresOf(decision.id) });
+      else for (const id of one) written.add(id);
     }
     return written;
   }
 
   /**
    * Messages whose routing failed: held as `routing_failed` (a staff alert comes with the hold) when
-   * the cause is in the message or the failures repeat; otherwise thrown, so that the job is retried.
+   * the cause is in the message or the failures repeat; otherwise put off, and claimed again after a
+   * pause that doubles with each failure.
    */
-  private async settleFailures(failures: RouteFailure[]): Promise<void> {
-    const retry: RouteFailure[] = [];
+  private async settleFailures(manager: EntityManager, failures: RouteFailure[]): Promise<void> {
     for (const failure of failures) {
-      if (!isDataRefused(failure.error) && failure.retryCount + 1 < HOLD_AFTER_FAILURES) {
-        retry.push(failure);
+      const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      if (!isDataRefused(failure.error) && failure.failures + 1 < HOLD_AFTER_FAILURES) {
+        const seconds = 2 ** (failure.failures + 1);
+        this.logger.warn(`${failure.id}: routing failed (${message}); trying again in ${seconds} s.`);
+        await this.store.putOff(manager, failure.id, seconds, 'routeFailures');
         continue;
       }
-      const cause = storableText(failure.error instanceof Error ? failure.error.message : String(failure.error)).slice(0, 300);
+      const cause = storableText(message).slice(0, 300);
       this.logger.error(`${failure.id}: routing failed (${cause}); holding it for staff.`);
       // Nothing of what was parsed is written: it may be what the database refused.
-      await this.store.recordDecisions([{ id: failure.id, result: held('routing_failed', `Held: routing failed and was not retried further (${cause}).`) }]);
-    }
-    if (retry.length > 0) {
-      const [first] = retry;
-      throw new Error(
-        `Routing failed for ${retry.map((f) => f.id).join(', ')}; retrying: ${first.error instanceof Error ? first.error.message : String(first.error)}`,
-      );
+      await this.store.recordDecisions(manager, [
+        { id: failure.id, result: held('routing_failed', `Held: routing failed and was not retried further (${cause}).`) },
+      ]);
     }
   }
 
@@ -350,33 +426,28 @@ export class IntakePipeline implements OnApplicationBootstrap {
    * instead): `skipped` when there is nothing to decide, `held` when it cannot be parsed, else
    * `ready` with what stage 5 needs.
    */
-  private async examine(job: RouteJob, stored: { message: RoutingView; raw: Buffer } | undefined): Promise<Examined> {
-    if (!stored) return { kind: 'skipped' }; // already decided (a repeated job) or gone
+  private async examine(claimed: ClaimedMessage, stored: { message: RoutingView; raw: Buffer } | undefined): Promise<Examined> {
+    if (!stored) return { kind: 'skipped' }; // already decided or gone
     const { message, raw } = stored;
     const id = message.id;
-    const verifyAttempt = job.verifyAttempt ?? 0;
     // Staff may discard a message while its routing waits for DNS (verify.ts): it stays discarded.
     if (message.status === 'discarded') return { kind: 'skipped' };
 
     // A delivery status notification for one of our letters is not registrar mail.
     // It fails the delivery only when it proves the letter failed; otherwise it is held (bounce.ts).
     const bounced = await this.bounces.find(message.envelopeTo);
-    if (bounced) {
-      await this.store.recordBounce(id, bounced.deliveryId, await this.bounces.report(bounced, raw));
-      return { kind: 'skipped' };
-    }
+    if (bounced) return { kind: 'bounce', id, deliveryId: bounced.deliveryId, report: await this.bounces.report(bounced, raw) };
 
     const parsed = await parse(raw);
     if (!parsed.ok) return { kind: 'held', id, result: held('unparseable', `Held: ${parsed.reason}.`) };
     const mail = parsed.message;
     parsedOriginals.set(id, mail);
     const verification = await verify(raw, message, this.config, this.registrars);
-    const retryIn = retryDelay(verification, verifyAttempt);
+    const retryIn = retryDelay(verification, claimed.verifyAttempts);
     if (retryIn !== undefined) {
       // enforce, and DNS left the check open: route it again later rather than hold it (verify.ts).
-      await this.jobs.send(ROUTE_QUEUE.name, { messageId: id, verifyAttempt: verifyAttempt + 1 } satisfies RouteJob, { startAfter: retryIn });
       this.logger.warn(`${id}: ${verification.results?.reason} Routing again in ${retryIn} s.`);
-      return { kind: 'skipped' };
+      return { kind: 'later', id, seconds: retryIn };
     }
     return {
       kind: 'ready',

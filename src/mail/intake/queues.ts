@@ -1,14 +1,20 @@
-// The durable job queues of the mail pipeline, with their retry schedules.
+// The routing loop of the mail pipeline.
 import type { QueueDefinition } from '../../database/job-queue';
 
-/** Runs stages 3–7 (parse … decide) for one stored message. */
+/**
+ * The routing loop's name (nudges, metrics): it claims stored messages whose `routeAfter` has come
+ * from inbound_message and runs stages 3–8 for them (IntakePipeline).
+ */
+export const ROUTE_LOOP = 'intake-route';
+
+/**
+ * The pg-boss queue that routing jobs went to before routing claimed messages from its own table.
+ * Still defined while the store function may insert such a job; nothing works it.
+ */
 export const ROUTE_QUEUE: QueueDefinition = {
   name: 'intake-route',
-  // A failure here is our bug or the database being away: retry for about an hour, then leave the
-  // message visible to staff with status `received`.
   retryLimit: 12,
   retryDelay: 2,
   retryBackoff: true,
-  // Routing one message takes milliseconds; a job still active after this was held by a dead instance.
   expireInSeconds: 30,
 };

@@ -1,18 +1,16 @@
-// The routing pipeline's store: what routing reads of a stored message, and its one write per
-// message (the decision with its deliveries, or a bounce filed), each in one transaction. The staff
-// API over the same messages is MessagesService.
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+// The routing pipeline's store: the claim of stored messages, what routing reads of them, and its
+// writes (decisions, the deliveries made in the same pass with their first attempts, bounces filed,
+// a message put off), all in the claiming transaction (claim-loop.ts), which commits once per batch.
+// The staff API over the same messages is MessagesService.
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { storableJson } from '../../common/storable-text';
-import { ASTER_CONFIG } from '../../config/config.module';
-import type { AsterConfig } from '../../config/config';
 import { DeliveriesService } from '../delivery/deliveries.service';
-import { DELIVER_QUEUE, STAFF_ALERT_INTERVAL_SECONDS, STAFF_ALERT_QUEUE } from '../delivery/queues';
+import type { AttemptOutcome } from '../delivery/retry';
 import { describeReport, reportsFailure, type BounceReport } from './bounce';
 import type { ClaimCheck } from './claims';
 import type { NoticeKind } from './classify';
-import type { ClientShare, DecideOutcome, TrackedDomain } from './decide';
+import type { DecideOutcome, TrackedDomain } from './decide';
 import { InboundMessage, type Suspicion } from './inbound-message.entity';
 import { RAW_SLICE_BYTES, readRawSlices } from './raw-reader';
 
@@ -32,23 +30,57 @@ export interface RoutingResult {
   noticeFor: string[];
 }
 
+/** A stored message claimed by a routing pass. */
+export interface ClaimedMessage {
+  id: string;
+  routeFailures: number;
+  verifyAttempts: number;
+}
+
+/** A delivery made in the routing pass, with the answer of its first attempt (RoutingStore.recordDeliveries). */
+export interface DeliveredCopy {
+  id: string;
+  inboundMessageId: string;
+  clientId: string;
+  contactId: string;
+  email: string;
+  form: 'forward' | 'digest';
+  domains: string[];
+  outcome: AttemptOutcome;
+  response: string;
+  durationMs: number;
+  /** When a `temporary` answer is tried again; null otherwise. */
+  nextAttemptAt: Date | null;
+}
+
 /** What routing reads of a stored message (the rest is in its bytes). */
 export type RoutingView = Pick<InboundMessage, 'id' | 'status' | 'envelopeFrom' | 'envelopeTo' | 'remoteAddress' | 'helo'>;
 
 @Injectable()
 export class RoutingStore {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly deliveries: DeliveriesService,
-    @Inject(ASTER_CONFIG) private readonly config: AsterConfig,
-  ) {}
+  constructor(private readonly deliveries: DeliveriesService) {}
+
+  /**
+   * Claims up to `limit` stored messages that routing may take now, oldest first (not those staff
+   * discarded while routing waited for DNS), locking their rows
+   * for the rest of the transaction; rows another pass holds are skipped (FOR UPDATE SKIP LOCKED on
+   * the partial index IDX_inbound_message_to_route).
+   */
+  async claim(manager: EntityManager, limit: number): Promise<ClaimedMessage[]> {
+    return manager.query(
+      `SELECT id, "routeFailures", "verifyAttempts" FROM inbound_message
+        WHERE stage = 'stored' AND "routeAfter" <= now() AND status <> 'discarded'
+        ORDER BY "routeAfter" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+  }
 
   /**
    * The messages among `ids` still waiting to be routed, with their bytes, in one query (bytes over
    * one slice are read in slices after it); a message already decided or gone is left out.
    */
-  async loadManyForRouting(ids: string[]): Promise<Map<string, { message: RoutingView; raw: Buffer }>> {
-    const rows = await this.db.query<(RoutingView & { rawSize: number; raw: Buffer | null })[]>(
+  async loadManyForRouting(manager: EntityManager, ids: string[]): Promise<Map<string, { message: RoutingView; raw: Buffer }>> {
+    const rows = await manager.query<(RoutingView & { rawSize: number; raw: Buffer | null })[]>(
       `SELECT m.id, m.status, m."envelopeFrom", m."envelopeTo", m."remoteAddress", m.helo, octet_length(r.raw) AS "rawSize",
               CASE WHEN octet_length(r.raw) <= ${RAW_SLICE_BYTES} THEN r.raw END AS raw
          FROM inbound_message m JOIN raw_message r ON r."messageId" = m.id
@@ -57,27 +89,23 @@ export class RoutingStore {
     );
     const out = new Map<string, { message: RoutingView; raw: Buffer }>();
     for (const { rawSize, raw: small, ...message } of rows) {
-      const raw = small ?? (await readRawSlices(this.db, message.id, Number(rawSize)));
+      const raw = small ?? (await readRawSlices(manager, message.id, Number(rawSize)));
       if (raw) out.set(message.id, { message, raw });
     }
     return out;
   }
 
   /**
-   * Writes the pipeline's results, every message of a batch in one statement (one transaction):
-   * `aster_record_decision` (src/database/sql/aster_record_decision.sql) per message. Idempotent: each row is
-   * locked and only a message still at stage `stored` is decided, so a job that runs twice (crash,
-   * two instances) queues one set of deliveries. Forwards and digests get a delivery (and its job)
-   * per notice-receiving contact; when no share's client has one, the message is held as
-   * `no_recipient`. A hold asks for a staff alert in the same transaction. The tracked domains'
-   * lastNoticeAt is set by one UPDATE for the whole batch, so concurrent batches lock domain rows
-   * in one order.
+   * Writes the decisions of a batch in one statement: each message still at stage `stored` gets its
+   * decision, status (`held` with its hold reason, or `forwarded`) and what routing found, and the
+   * stage `decided`; the tracked domains it concerns get lastNoticeAt (one UPDATE, so concurrent
+   * batches lock domain rows in one order). A hold asks for a staff alert in the same transaction.
+   * Returns the ids decided.
    */
-  async recordDecisions(decisions: { id: string; result: RoutingResult }[]): Promise<void> {
-    if (decisions.length === 0) return;
+  async recordDecisions(manager: EntityManager, decisions: { id: string; result: RoutingResult }[]): Promise<Set<string>> {
+    if (decisions.length === 0) return new Set();
     const rows = decisions.map(({ id, result }) => {
       const { outcome } = result;
-      const shares: ClientShare[] = outcome.decision === 'forward' ? [outcome.share] : outcome.decision === 'digest' ? outcome.shares : [];
       return {
         id,
         subject: result.subject?.slice(0, 998) ?? null,
@@ -89,8 +117,6 @@ export class RoutingStore {
         domains: [...new Set(result.matched.map((d) => d.name))].sort(),
         client_ids: [...new Set(result.matched.map((d) => d.clientId))],
         auth: result.authResults,
-        shares: shares.map((s) => ({ clientId: s.clientId, domains: s.domains })),
-        no_recipient_reason: `Held: no contact of the client receives notices (${shares.map((s) => s.domains.join(', ')).join(' / ')}).`,
         kind_confidence: result.reading?.confidence ?? null,
         kind_evidence: result.reading?.evidence ?? null,
         suspicious: result.reading?.suspicious ?? null,
@@ -98,26 +124,79 @@ export class RoutingStore {
       };
     });
     const noticeFor = [...new Set(decisions.flatMap((d) => d.result.noticeFor))].sort();
-    await this.db.query(
+    const decided = await manager.query<{ id: string }[]>(
       `WITH decided AS (
-         SELECT aster_record_decision(x.id, x.subject, x.from_header, x.kind, x.decision, x.reason, x.hold_reason,
-                                      x.domains, x.client_ids, x.auth, x.shares, x.no_recipient_reason,
-                                      $2, $3, $4, x.kind_confidence, x.kind_evidence, x.suspicious, x.checks) AS status
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, subject text, from_header text, kind text, decision text,
-                reason text, hold_reason text, domains text[], client_ids uuid[], auth jsonb, shares jsonb, no_recipient_reason text,
-                kind_confidence real, kind_evidence text[], suspicious jsonb, checks jsonb)
+         UPDATE inbound_message m SET
+           subject = x.subject, "fromHeader" = x.from_header, kind = x.kind, decision = x.decision, "decisionReason" = x.reason,
+           "kindConfidence" = x.kind_confidence, "kindEvidence" = x.kind_evidence, suspicious = x.suspicious, checks = x.checks,
+           domains = x.domains, "clientIds" = x.client_ids,
+           status = CASE WHEN x.decision = 'hold' THEN 'held' ELSE 'forwarded' END,
+           "holdReason" = CASE WHEN x.decision = 'hold' THEN x.hold_reason END,
+           "authResults" = x.auth, stage = 'decided', "decidedAt" = now()
+           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, subject text, from_header text, kind text, decision text, reason text,
+                hold_reason text, domains text[], client_ids uuid[], auth jsonb, kind_confidence real, kind_evidence text[],
+                suspicious jsonb, checks jsonb)
+          WHERE m.id = x.id AND m.stage = 'stored'
+         RETURNING m.id
        ), noticed AS (
-         UPDATE domain SET "lastNoticeAt" = now() WHERE name = ANY($5::text[]) RETURNING 1
+         UPDATE domain SET "lastNoticeAt" = now() WHERE name = ANY($2::text[]) RETURNING 1
        )
-       SELECT (SELECT count(*) FROM decided WHERE status IS NOT NULL) AS decided, (SELECT count(*) FROM noticed) AS noticed`,
-      [
-        // A parsed value PostgreSQL cannot store (a NUL from an encoded Subject) must not fail the batch.
-        storableJson(rows),
-        DELIVER_QUEUE.name,
-        this.config.staffEmail ? STAFF_ALERT_QUEUE.name : null,
-        STAFF_ALERT_INTERVAL_SECONDS,
-        noticeFor,
-      ],
+       SELECT id FROM decided`,
+      // A parsed value PostgreSQL cannot store (a NUL from an encoded Subject) must not fail the batch.
+      [storableJson(rows), noticeFor],
+    );
+    if (decisions.some((d) => d.result.outcome.decision === 'hold')) await this.deliveries.alertStaff(manager);
+    return new Set(decided.map((r) => r.id));
+  }
+
+  /**
+   * The deliveries made in the routing pass, each with its first attempt, in one statement: sent,
+   * failed (5xx: a staff alert comes with it), or queued for its next try. Idempotent per (message,
+   * address).
+   */
+  async recordDeliveries(manager: EntityManager, copies: DeliveredCopy[]): Promise<void> {
+    if (copies.length === 0) return;
+    const rows = copies.map((c) => ({
+      id: c.id,
+      message: c.inboundMessageId,
+      client_id: c.clientId,
+      contact_id: c.contactId,
+      email: c.email,
+      form: c.form,
+      domains: c.domains,
+      status: c.outcome === 'sent' ? 'sent' : c.outcome === 'permanent' ? 'failed' : 'queued',
+      next_attempt_at: c.nextAttemptAt?.toISOString() ?? null,
+      outcome: c.outcome,
+      response: c.response.slice(0, 2000),
+      duration_ms: c.durationMs,
+    }));
+    await manager.query(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, message uuid, client_id uuid, contact_id uuid, email text, form text,
+                domains text[], status text, next_attempt_at timestamptz, outcome text, response text, duration_ms integer)
+       ), inserted AS (
+         INSERT INTO delivery (id, "inboundMessageId", "clientId", "contactId", email, form, domains, status, attempts, "nextAttemptAt", "lastResponse", "sentAt")
+         SELECT x.id, x.message, x.client_id, x.contact_id, x.email, x.form, x.domains, x.status, 1, x.next_attempt_at, x.response,
+                CASE WHEN x.status = 'sent' THEN now() END
+           FROM x
+         ON CONFLICT ("inboundMessageId", email) DO NOTHING
+         RETURNING id
+       )
+       INSERT INTO delivery_attempt ("deliveryId", outcome, response, "durationMs")
+       SELECT x.id, x.outcome, x.response, x.duration_ms FROM x JOIN inserted USING (id)`,
+      [storableJson(rows)],
+    );
+    if (copies.some((c) => c.outcome === 'permanent')) await this.deliveries.alertStaff(manager);
+  }
+
+  /**
+   * A message routing did not finish: claimed again at `after`, with its failure or verification
+   * count raised.
+   */
+  async putOff(manager: EntityManager, id: string, afterSeconds: number, count: 'routeFailures' | 'verifyAttempts'): Promise<void> {
+    await manager.query(
+      `UPDATE inbound_message SET "routeAfter" = now() + $2 * interval '1 second', "${count}" = "${count}" + 1 WHERE id = $1 AND stage = 'stored'`,
+      [id, afterSeconds],
     );
   }
 
@@ -127,8 +206,8 @@ export class RoutingStore {
    * held (`unconfirmed_bounce`) for staff, with a staff alert. What is recorded, on the delivery and
    * the message, is the report's Status code and Action alone: never a word of the sender's text.
    */
-  async recordBounce(id: string, deliveryId: string, report: BounceReport): Promise<void> {
-    await this.db.transaction(async (manager) => {
+  async recordBounce(manager: EntityManager, id: string, deliveryId: string, report: BounceReport): Promise<void> {
+    {
       const message = await manager.findOne(InboundMessage, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!message || message.stage !== 'stored') return;
       const about = `the bounce address of delivery ${deliveryId}`;
@@ -154,6 +233,6 @@ export class RoutingStore {
         decidedAt: new Date(),
       });
       await this.deliveries.alertStaff(manager);
-    });
+    }
   }
 }
