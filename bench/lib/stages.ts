@@ -1,6 +1,8 @@
 // Where a message's time goes inside Aster, from the timestamps the pipeline writes anyway: stored
-// (inbound_message.receivedAt, the store transaction's start), routed (decidedAt), sent
-// (delivery.sentAt), and the pg-boss jobs between them (created → started → completed).
+// (inbound_message.receivedAt, the store transaction's start), claimed by a routing pass (decidedAt:
+// the pass's transaction start), and recorded as sent (delivery.sentAt: the clock when the pass wrote
+// its deliveries, after the relay answered). Routing and the first delivery attempt are one pass, so
+// the former job columns are filled from these: route wait = stored → claimed, route run = the pass.
 import { Client } from 'pg';
 
 export interface StageBreakdown {
@@ -22,16 +24,14 @@ export async function stageBreakdown(url: string, messageIdPrefix: string): Prom
     const ms = (a: string, b: string) => `extract(epoch FROM (${b} - ${a})) * 1000`;
     const { rows } = await pg.query(
       `WITH m AS (SELECT id, "receivedAt", "decidedAt" FROM inbound_message WHERE "messageId" LIKE $1),
-            d AS (SELECT d.id, d."inboundMessageId", d."sentAt" FROM delivery d JOIN m ON m.id = d."inboundMessageId"),
-            rj AS (SELECT j.* FROM pgboss.job j JOIN m ON j.name = 'intake-route' AND j.data->>'messageId' = m.id::text),
-            dj AS (SELECT j.* FROM pgboss.job j JOIN d ON j.name = 'deliver' AND j.data->>'deliveryId' = d.id::text)
+            d AS (SELECT d.id, d."inboundMessageId", d."sentAt" FROM delivery d JOIN m ON m.id = d."inboundMessageId")
        SELECT (SELECT count(*) FROM m) AS messages,
               (SELECT ${pct(ms('"receivedAt"', '"decidedAt"'))} FROM m) AS stored_to_decided,
-              (SELECT ${pct(ms('created_on', 'started_on'))} FROM rj) AS route_wait,
-              (SELECT ${pct(ms('started_on', 'completed_on'))} FROM rj) AS route_run,
+              (SELECT ${pct(ms('"receivedAt"', '"decidedAt"'))} FROM m) AS route_wait,
+              (SELECT ${pct(ms('m."decidedAt"', 'd."sentAt"'))} FROM d JOIN m ON m.id = d."inboundMessageId") AS route_run,
               (SELECT ${pct(ms('m."decidedAt"', 'd."sentAt"'))} FROM d JOIN m ON m.id = d."inboundMessageId") AS decided_to_sent,
-              (SELECT ${pct(ms('created_on', 'started_on'))} FROM dj) AS deliver_wait,
-              (SELECT ${pct(ms('started_on', 'completed_on'))} FROM dj) AS deliver_run`,
+              NULL::float8[] AS deliver_wait,
+              NULL::float8[] AS deliver_run`,
       [`${messageIdPrefix}%`],
     );
     const r = rows[0];

@@ -3,8 +3,8 @@
 // core per process. The main process forks the children, restarts one that dies, wakes them when a
 // message is stored (IPC), gathers their latency metrics for /metrics, and stops them before the
 // database. A child stops by itself when the main process goes away (its IPC channel closes), so a
-// `kill -9` of the main process leaves nothing running for long; jobs a dead process held are taken
-// back by pg-boss at their expiry, as with any instance.
+// `kill -9` of the main process leaves nothing running for long; what a dead process had claimed
+// (its transactions' row locks, claim-loop.ts) is free again as soon as its connections close.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setPriority } from 'node:os';
@@ -27,7 +27,7 @@ export function isWorkerChild(): boolean {
 
 /** Hooks the main process's and the children's modules use, set up by main.ts. */
 export const workerLink: {
-  /** Main process: wake a child's worker for `queue` (a message was stored). */
+  /** Main process: wake a child's loop `queue` (a message was stored, a delivery queued). */
   nudge?: (queue: string) => void;
   /** Main process: the children's own metrics (latencies, process figures), for /metrics. */
   childMetrics?: () => Promise<MetricObjectWithValues<MetricValue<string>>[][]>;

@@ -84,8 +84,8 @@ describe('kill -9 under load', () => {
         'a copy of every accepted message',
         240_000,
       );
-      // Jobs the killed process held come back only at their expiry (30–60 s, checked every 15 s):
-      // a second copy, if any, would be sent then, so count only once every job is done.
+      // What the killed process had claimed is claimed again once its connections are gone: a second
+      // copy, if any, would be sent then, so count only once nothing is left to route or deliver.
       await waitUntil(async () => (await pendingJobs(db.url)) === 0, 'the route and deliver queues to empty', 180_000);
       const { byIndex } = await copies(sink, token);
       const missing = ok.filter((i) => !byIndex.has(i));

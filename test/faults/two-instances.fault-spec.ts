@@ -1,5 +1,5 @@
 // Two Aster instances on one database under load: every message forwarded exactly once, also when
-// jobs run a second time on both instances at once (a job taken back from a slow instance).
+// every message and delivery is made due again while both instances sweep for work.
 import { Sink } from '../support/sink';
 import { startAster } from './support/aster-process';
 import { registrarMessage, smtpLoad } from './support/load';
@@ -42,18 +42,21 @@ describe('two instances on one database', () => {
       );
       expect(sink.messages.length).toBe(300);
 
-      // The hazard of two instances: a job taken back from one (it expired while that instance was
-      // slow) runs on the other while the first still works on it. Run every route and delivery
-      // job once more, on both instances at once: nothing may be decided or sent a second time.
-      // Counted as they are inserted: counting pending jobs afterwards would race the instances,
-      // which start on them at once.
-      const [{ inserted }] = await query<{ inserted: string }>(
-        db.url,
-        `SELECT (SELECT count(*) FROM inbound_message WHERE aster_enqueue('intake-route', jsonb_build_object('messageId', id), NULL))
-              + (SELECT count(*) FROM delivery WHERE aster_enqueue('deliver', jsonb_build_object('deliveryId', id), NULL)) AS inserted`,
-      );
-      expect(Number(inserted)).toBe(300 + 300);
-      await waitUntil(async () => (await pendingJobs(db.url)) === 0, 'the repeated jobs to be done', 120_000);
+      // The hazard of two instances: both claim the same work. A claim is the row lock of the pass
+      // that works it (claim-loop.ts), so it cannot be taken back while that pass runs; what the
+      // loops look at is every stored message and every queued delivery that is due. Make all of
+      // them due again, many times, with both instances sweeping: nothing may be decided or sent a
+      // second time.
+      for (let round = 0; round < 5; round++) {
+        const [{ touched }] = await query<{ touched: string }>(
+          db.url,
+          `SELECT (SELECT count(*) FROM (UPDATE inbound_message SET "routeAfter" = now() RETURNING 1) m)
+                + (SELECT count(*) FROM (UPDATE delivery SET "nextAttemptAt" = now() RETURNING 1) d) AS touched`,
+        );
+        expect(Number(touched)).toBe(300 + 300);
+        await new Promise((r) => setTimeout(r, 1200)); // past both instances' sweeps
+      }
+      await waitUntil(async () => (await pendingJobs(db.url)) === 0, 'nothing left to do', 120_000);
       await new Promise((r) => setTimeout(r, 1000));
       expect(sink.messages.length).toBe(300);
       const [{ n }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM delivery');

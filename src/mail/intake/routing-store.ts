@@ -152,7 +152,8 @@ export class RoutingStore {
   /**
    * The deliveries made in the routing pass, each with its first attempt, in one statement: sent,
    * failed (5xx: a staff alert comes with it), or queued for its next try. Idempotent per (message,
-   * address).
+   * address). `sentAt` is the clock at this write, just after the relay answered (the decision's
+   * `decidedAt` is the pass's start).
    */
   async recordDeliveries(manager: EntityManager, copies: DeliveredCopy[]): Promise<void> {
     if (copies.length === 0) return;
@@ -177,7 +178,7 @@ export class RoutingStore {
        ), inserted AS (
          INSERT INTO delivery (id, "inboundMessageId", "clientId", "contactId", email, form, domains, status, attempts, "nextAttemptAt", "lastResponse", "sentAt")
          SELECT x.id, x.message, x.client_id, x.contact_id, x.email, x.form, x.domains, x.status, 1, x.next_attempt_at, x.response,
-                CASE WHEN x.status = 'sent' THEN now() END
+                CASE WHEN x.status = 'sent' THEN clock_timestamp() END
            FROM x
          ON CONFLICT ("inboundMessageId", email) DO NOTHING
          RETURNING id

@@ -199,6 +199,7 @@ export class MessagesService {
         after: { ...before, status: 'released', clientIds: chosen },
       });
     });
+    this.deliveries.nudge(); // the deliveries are due now: the delivery loop need not wait for its sweep
     return this.show(id, actor);
   }
 

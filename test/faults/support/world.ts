@@ -92,8 +92,12 @@ export async function query<T>(url: string, sql: string, params: unknown[] = [])
   }
 }
 
-/** Route and deliver jobs not yet completed (waiting, retrying or held by a process). */
+/** Routing and delivery work not yet done: messages stored and not decided, deliveries still queued. */
 export async function pendingJobs(url: string): Promise<number> {
-  const [row] = await query<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE name IN ('intake-route', 'deliver') AND state < 'completed'`);
+  const [row] = await query<{ n: string }>(
+    url,
+    `SELECT (SELECT count(*) FROM inbound_message WHERE stage = 'stored' AND status <> 'discarded')
+          + (SELECT count(*) FROM delivery WHERE status = 'queued') AS n`,
+  );
   return Number(row.n);
 }
