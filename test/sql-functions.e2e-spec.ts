@@ -44,7 +44,7 @@ describe('SQL functions: the database against src/database/sql', () => {
   });
 
   it('has a file for every aster_ function and a function for every file', async () => {
-    const files = readdirSync(dirname(sqlFunctionPath('aster_enqueue')))
+    const files = readdirSync(dirname(sqlFunctionPath('aster_store_messages')))
       .filter((f) => f.endsWith('.sql'))
       .map((f) => f.slice(0, -'.sql'.length));
     expect([...(await definitions()).keys()].sort()).toEqual([...SQL_FUNCTIONS].sort());

@@ -11,6 +11,9 @@ import { workerLink } from './worker-processes';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
+/** pg-boss queues Aster no longer uses (migration HotPathOnOwnTables1795790000000). */
+const RETIRED_QUEUES = ['intake-route', 'deliver'];
+
 export interface QueueDefinition {
   name: string;
   retryLimit: number;
@@ -46,6 +49,11 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.boss.start();
+    // Routing and delivery used to be pg-boss queues; their work is on Aster's own tables now.
+    // A database that still has those queues loses them, with their leftover jobs, through the API.
+    if (this.config.roles.includes('worker')) {
+      for (const retired of RETIRED_QUEUES) if (await this.boss.getQueue(retired)) await this.boss.deleteQueue(retired);
+    }
   }
 
   /** Before the database connections close: let running jobs finish, hand back the rest. */

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SQL_FUNCTIONS = ['aster_enqueue', 'aster_enqueue_slot', 'aster_store_message', 'aster_store_messages', 'aster_queue_deliveries'] as const;
+export const SQL_FUNCTIONS = ['aster_store_messages', 'aster_queue_deliveries'] as const;
 
 export type SqlFunction = (typeof SQL_FUNCTIONS)[number];
 

@@ -12,9 +12,11 @@
 --     order of their keys, so that two groups holding copies of the same messages wait for each other
 --     instead of deadlocking; a VOLATILE function takes a fresh snapshot per statement, so each check
 --     after the locks sees a copy committed meanwhile.
---   * A stored message has stage 'stored' and its raw bytes; a routing job is queued on p_route_queue,
---     singleton per message, only when p_route_queue is not null.
-CREATE OR REPLACE FUNCTION public.aster_store_messages(p_envelopes jsonb, p_raw bytea[], p_route_queue text)
+--   * A stored message has stage 'stored' and its raw bytes: the routing loop claims it from
+--     inbound_message (no job; Aster writes no other library's tables).
+-- History: migrations/1795781000000-GroupedStore.ts (with p_route_queue, a pg-boss job per message
+-- when set), replaced by migrations/1795791000000-NoJobsFromSql.ts.
+CREATE OR REPLACE FUNCTION public.aster_store_messages(p_envelopes jsonb, p_raw bytea[])
  RETURNS TABLE(ord integer, stored_id uuid, is_duplicate boolean)
  LANGUAGE plpgsql
 AS $function$
@@ -57,9 +59,6 @@ AS $function$
                   v_envelope->>'helo', v_message_id, octet_length(p_raw[i]))
           RETURNING id INTO v_id;
           INSERT INTO raw_message ("messageId", raw) VALUES (v_id, p_raw[i]);
-          IF p_route_queue IS NOT NULL THEN
-            PERFORM aster_enqueue(p_route_queue, jsonb_build_object('messageId', v_id), v_id::text);
-          END IF;
           RETURN QUERY SELECT i, v_id, false;
         END LOOP;
       END $function$;

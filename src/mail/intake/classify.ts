@@ -489,8 +489,34 @@ const quote = (text: string) => {
   return one.length > 70 ? `${one.slice(0, 67)}…` : one;
 };
 
+/**
+ * Per pattern list, its patterns joined into one alternation per set of flags: one scan of the text
+ * tells whether any of them matches. Most lists match nothing in most messages, so the patterns are
+ * run one by one (for the first in order, the evidence) only after a hit. A list whose patterns do
+ * not join (a pattern valid alone but not in the joint) has no filter.
+ */
+const anyOf = new WeakMap<readonly RegExp[], RegExp[] | null>();
+
+function joint(patterns: readonly RegExp[]): RegExp[] | null {
+  let filters = anyOf.get(patterns);
+  if (filters === undefined) {
+    const byFlags = new Map<string, string[]>();
+    for (const p of patterns) byFlags.set(p.flags.replace(/[gy]/g, ''), [...(byFlags.get(p.flags.replace(/[gy]/g, '')) ?? []), `(?:${p.source})`]);
+    try {
+      filters = [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags));
+    } catch {
+      filters = null;
+    }
+    anyOf.set(patterns, filters);
+  }
+  return filters;
+}
+
 function firstMatch(patterns: readonly RegExp[] | undefined, value: string): string | undefined {
-  for (const pattern of patterns ?? []) {
+  if (!patterns?.length) return undefined;
+  const filters = patterns.length > 2 ? joint(patterns) : null;
+  if (filters && !filters.some((f) => f.test(value))) return undefined;
+  for (const pattern of patterns) {
     const match = pattern.exec(value);
     if (match) return match[0];
   }

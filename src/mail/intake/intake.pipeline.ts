@@ -27,7 +27,7 @@ import { loopReason, type LoopReason } from './loop';
 import { aliasDomains, extractCandidates } from './match';
 import { parse, type ParsedMessage } from './parse';
 import { parsedOriginals } from './parsed-cache';
-import { ROUTE_LOOP, ROUTE_QUEUE } from './queues';
+import { ROUTE_LOOP } from './queues';
 import { RoutingStore, type ClaimedMessage, type RoutingResult, type RoutingView } from './routing-store';
 import { retryDelay, verify } from './verify';
 
@@ -60,8 +60,8 @@ function withRegistryReasons(suspicious: { reasons: string[] } | null, checks: C
 
 /**
  * Routing one message failed this many times (a bug, or a value the database refuses): it is held as
- * `routing_failed` for staff rather than retried for the rest of the hour. A failure that says the
- * database is away is retried for as long as the queue allows (ROUTE_QUEUE).
+ * `routing_failed` for staff rather than retried again and again. A database that is away fails
+ * the whole pass instead, which is claimed again once it is back (claim-loop.ts).
  */
 const HOLD_AFTER_FAILURES = 3;
 
@@ -129,9 +129,7 @@ export class IntakePipeline implements OnApplicationBootstrap, BeforeApplication
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    // The store function may still send a routing job (nothing works it); its queue must exist.
-    await this.jobs.define(ROUTE_QUEUE);
+  onApplicationBootstrap(): void {
     if (!this.config.roles.includes('worker')) return;
     this.loop = new ClaimLoop<ClaimedMessage>(this.db, {
       name: ROUTE_LOOP,

@@ -1,4 +1,4 @@
-// Stage 2, store: the raw bytes, the envelope and the routing job are committed in one transaction
+// Stage 2, store: the raw bytes and the envelope are committed in one transaction (routing claims them from the table)
 // before the SMTP answer is 250. A message seen before (same Message-ID from the same envelope
 // sender within 24 hours) is not stored again. Messages of concurrent sessions are committed
 // together (group commit): while one group's round trip is in flight the messages that arrive wait,
@@ -11,7 +11,6 @@ import { isDataRefused } from '../../database/pg-errors';
 import { storableJson, storableText } from '../../common/storable-text';
 import { MetricsService } from '../../metrics/metrics.service';
 import { rawMessageId } from './parse';
-import { ROUTE_QUEUE } from './queues';
 
 export interface Envelope {
   from: string;
@@ -131,15 +130,15 @@ export class MessageStore {
   /**
    * One round trip: `aster_store_messages` (src/database/sql/aster_store_messages.sql) takes the
    * advisory locks that serialise concurrent copies of one message, checks each for a copy seen in
-   * the last 24 hours, inserts the messages, their bytes and their routing jobs, all in the
+   * the last 24 hours, inserts the messages and their bytes (routing claims them from the table), all in the
    * statement's one transaction. Each raw message is a parameter of its own, sent as binary, rather
    * than one bytea[] literal that would travel as hex text at twice the size.
    */
   private async commit(group: Waiting[]): Promise<Stored[]> {
-    const raws = group.map((_, i) => `$${i + 3}::bytea`).join(', ');
+    const raws = group.map((_, i) => `$${i + 2}::bytea`).join(', ');
     const rows: { ord: number; stored_id: string; is_duplicate: boolean }[] = await this.db.query(
-      `SELECT ord, stored_id, is_duplicate FROM aster_store_messages($1::jsonb, ARRAY[${raws}], $2) ORDER BY ord`,
-      [storableJson(group.map((w) => w.envelope)), ROUTE_QUEUE.name, ...group.map((w) => w.raw)],
+      `SELECT ord, stored_id, is_duplicate FROM aster_store_messages($1::jsonb, ARRAY[${raws}]) ORDER BY ord`,
+      [storableJson(group.map((w) => w.envelope)), ...group.map((w) => w.raw)],
     );
     if (rows.length !== group.length) throw new Error(`aster_store_messages answered ${rows.length} rows for ${group.length} messages`);
     return rows.map((r) => ({ id: r.stored_id, duplicate: r.is_duplicate }));
