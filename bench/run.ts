@@ -1,12 +1,24 @@
-// `npm run bench`: Aster under load on loopback, side by side with Postfix, in one run (issue 7,
-// item 1). Phases: intake and end to end (Aster and Postfix, the same load generator and the same
-// sink), matching (bench/match.ts), memory, API latency (autocannon). Prints a Markdown report.
+// `npm run bench`: Aster under load on loopback, side by side with Postfix, in one run (issues 7 and
+// 15). Phases: intake and end to end with our own load generator (smtp), Postfix's smtp-source with
+// Aster and Postfix alternated (source), matching (bench/match.ts), memory, API latency
+// (autocannon), and on request a soak at a steady rate. Prints a Markdown report.
 //
-//   npm run bench                      the whole run (about ten minutes)
+//   npm run bench                      smtp, source, match, memory, api
 //   npm run bench -- --quick           small counts, to check that everything works
-//   npm run bench -- --only=smtp,api   some phases (smtp, match, memory, api)
+//   npm run bench -- --only=smtp,api   some phases (smtp, source, match, memory, api, soak)
 //   npm run bench -- --only=smtp --plan=4k:10    some SMTP runs only
-//   npm run bench -- --socket=/var/run/postgresql
+//   npm run bench -- --smtp-source     the smtp-source trial alone (issue 15's): 3 rounds of Aster
+//                                      then Postfix, 5,000 × 4 KB over 10 sessions each, medians;
+//                                      --smtp-source=file sends a registrar-like message (-F),
+//                                      --smtp-source=reuse keeps one connection per session (-d);
+//                                      --source-rounds, --source-count, --source-sessions,
+//                                      --source-warmup=<n>, --source-direct (no timing proxy)
+//   npm run bench -- --soak=40:30      40 messages/s for 30 minutes to Aster (500 domains, 5
+//                                      sessions), a row per minute; --soak-interval=<s>,
+//                                      --soak-sessions=<n>, --soak-domains=<n>
+//   npm run bench -- --pg=machine      the PostgreSQL DATABASE_URL names instead of the bench's own
+//                                      (default postgres://root@127.0.0.1:5432/postgres)
+//   npm run bench -- --socket[=/var/run/postgresql]
 //                                      Aster talks to PostgreSQL over its Unix socket instead of
 //                                      loopback TCP (an experiment on the cost of round trips)
 //   npm run bench -- --profile         Aster under --cpu-prof (with count-queries.js preloaded),
@@ -14,24 +26,28 @@
 //                                      one SMTP run of Aster alone (4 KB, 10 sessions) and the API
 //                                      phase; summaries are printed (not benchmark figures)
 //
-// DATABASE_URL names the PostgreSQL server (default postgres://root@127.0.0.1:5432/postgres); a
-// database aster_bench_<pid> is created on it and dropped at the end (kept, with the work
-// directory, when BENCH_KEEP is set). BENCH_WAIT_QUIET: how long to wait for other work on the
-// machine to settle before starting (seconds, default 120). BENCH_REPORT: also write the report there.
+// PostgreSQL: by default a cluster of the bench's own (initdb into the run's temporary directory,
+// PostgreSQL's default settings, its own port; see lib/pg-cluster.ts), stopped and deleted at the
+// end. Each phase creates its databases aster_bench_<pid>… on it and drops them at the end (kept,
+// with the work directory, when BENCH_KEEP is set). BENCH_WAIT_QUIET: how long to wait for other
+// work on the machine to settle before starting (seconds, default 120). BENCH_REPORT: also write
+// the report there.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runApiBench, seedPortfolio, type ApiResult } from './lib/api-bench';
-import { AsterProcess, databaseUrl, PortTaken, ROOT, withAdmin, type AsterOptions } from './lib/aster';
+import { AsterProcess, createPortfolio, databaseUrl, freePort, ROOT, startAster, withAdmin, type AsterOptions } from './lib/aster';
 import { logSize, slowStatements } from './lib/auto-explain';
 import { summarizeProfile } from './lib/cpu-profile';
 import { runMemoryBench, type MemoryResult } from './lib/memory-bench';
+import { machinePostgres, startOwnPostgres, type BenchPostgres } from './lib/pg-cluster';
 import { PostfixInstance } from './lib/postfix';
 import { PgSampler, type PgSample } from './lib/pg-sampler';
 import { machineCpu, memory, pidsWhere } from './lib/proc';
 import { SinkHandle } from './lib/sink-handle';
+import { runSoak, soakReport, type SoakResult } from './lib/soak';
+import { runSourceBench, sourceReport, type SourceOptions, type SourceRun } from './lib/source-bench';
 import { stageBreakdown, transactionCount } from './lib/stages';
 import { measure, type RunResult, type System } from './lib/smtp-bench';
 import { mb, ms, rate, table } from './lib/stats';
@@ -40,16 +56,32 @@ import type { MessageSize } from './lib/messages';
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const PROFILE = args.includes('--profile');
-/** Aster reaches PostgreSQL through its Unix socket instead of loopback TCP (an experiment; see docs/benchmarks.md). */
-const SOCKET = args.find((a) => a.startsWith('--socket='))?.slice(9);
+/** The value of --name=value, or `bare` when the option is given without one. */
+function option(name: string, bare?: string): string | undefined {
+  const a = args.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  if (a === undefined) return undefined;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : bare;
+}
+const KEEP = !!process.env.BENCH_KEEP;
+/** `own` (default): a cluster of the bench's own with PostgreSQL's defaults; `machine`: DATABASE_URL. */
+const PG_MODE = option('pg') ?? 'own';
+if (PG_MODE !== 'own' && PG_MODE !== 'machine') throw new Error(`--pg=${PG_MODE}: own or machine`);
+/** Aster reaches PostgreSQL through a Unix socket instead of loopback TCP (an experiment; see docs/benchmarks.md). */
+const SOCKET = option('socket', '');
 /** Some SMTP runs only, e.g. --plan=4k:10,50k:10 (quicker checks while changing Aster). */
-const PLAN = args
-  .find((a) => a.startsWith('--plan='))
-  ?.slice(7)
-  .split(',')
+const PLAN = option('plan')
+  ?.split(',')
   .map((p) => p.split(':'))
   .map(([size, n]) => [size as MessageSize, Number(n)] as [MessageSize, number]);
-const ONLY = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'smtp,match,memory,api').split(',');
+/** --smtp-source[=file][,reuse]: the smtp-source trial (alone, unless --only names more). */
+const SOURCE = option('smtp-source', 'generated')?.split(',');
+/** --soak[=rate:minutes] (default 40:30). */
+const SOAK = option('soak', '40:30')?.split(':').map(Number) as [number, number] | undefined;
+if (SOAK && !(SOAK[0] > 0 && SOAK[1] > 0)) throw new Error('--soak=<messages per second>:<minutes>, e.g. --soak=40:30');
+const ONLY = (option('only') ?? (SOURCE || SOAK ? [...(SOURCE ? ['source'] : []), ...(SOAK ? ['soak'] : [])].join(',') : 'smtp,source,match,memory,api')).split(
+  ',',
+);
+if (SOAK && !ONLY.includes('soak')) ONLY.push('soak');
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const MAIL_TO = 'domains@notify.localhost';
 
@@ -60,37 +92,6 @@ const COUNTS: Record<'4k' | '50k', Record<number, number>> = QUICK
     ? { '4k': { 1: 300, 10: 1000, 50: 1000 }, '50k': { 1: 200, 10: 500, 50: 500 } }
     : { '4k': { 1: 200, 10: 1000, 50: 1500 }, '50k': { 1: 100, 10: 500, 50: 800 } };
 const SESSIONS = [1, 10, 50];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Starts Aster on `options`' ports, or on fresh ones (`freshPorts`). A port found free can be taken
- * by another process before Aster binds it (EADDRINUSE): then it starts again on fresh ports, and
- * `options` follows (a restart reuses them).
- */
-async function startAster(options: AsterOptions, freshPorts: boolean): Promise<AsterProcess> {
-  for (let attempt = 1; ; attempt++) {
-    if (freshPorts || attempt > 1) {
-      options.smtpPort = await freePort();
-      options.httpPort = await freePort();
-    }
-    try {
-      return await AsterProcess.start(options);
-    } catch (err) {
-      if (!(err instanceof PortTaken) || attempt >= 5) throw err;
-      log(`${err.message}; starting again on fresh ports`);
-    }
-  }
-}
 
 function sh(cmd: string, argv: string[]): string {
   try {
@@ -145,75 +146,77 @@ async function main(): Promise<void> {
   const quiet = await waitForQuiet();
   const info = machine();
   const work = mkdtempSync(join(tmpdir(), 'aster-bench-'));
-  chmodSync(work, 0o755); // the postfix user must reach the Postfix instance below it
+  chmodSync(work, 0o755); // the postfix and postgres users must reach what lies below it
   const dbName = `aster_bench_${process.pid}`;
-  const dbUrl = databaseUrl(BASE_URL, dbName);
   const report: string[] = [];
   const out = (s = '') => report.push(s);
+  let pg: BenchPostgres | undefined;
   let sink: SinkHandle | undefined;
   let aster: AsterProcess | undefined;
   let postfix: PostfixInstance | undefined;
+  let mainDatabase = false;
   const cpuProfDir = join(work, 'cpu-profiles');
-  const serverLogFrom = logSize();
   const queryCountsFile = join(work, 'query-counts.json');
   let queryCounts: { perMessage: number; top: [string, number][] } | undefined;
   try {
-    log(`work dir ${work}, database ${dbName}`);
-    await withAdmin(BASE_URL, (c) => c.query(`CREATE DATABASE ${dbName}`));
-    if (PROFILE) {
-      // Plans of slow statements, this database only, into the server log.
-      await withAdmin(BASE_URL, async (c) => {
-        await c.query(`ALTER DATABASE ${dbName} SET session_preload_libraries = 'auto_explain'`);
-        await c.query(`ALTER DATABASE ${dbName} SET auto_explain.log_min_duration = '10ms'`);
-        await c.query(`ALTER DATABASE ${dbName} SET auto_explain.log_analyze = on`);
-        await c.query(`ALTER DATABASE ${dbName} SET auto_explain.log_buffers = on`);
-      });
-    }
+    pg = PG_MODE === 'machine' ? machinePostgres(BASE_URL) : startOwnPostgres(join(work, 'pg'), await freePort(), log);
+    const cluster = await pg.describe();
+    log(`work dir ${work}; PostgreSQL: ${cluster}`);
+    const baseUrl = pg.baseUrl;
+    const dbUrl = databaseUrl(baseUrl, dbName);
+    const serverLogFrom = logSize(pg.logFile);
     sink = await SinkHandle.start();
-    const asterOptions: AsterOptions = {
-      databaseUrl: SOCKET ? `${dbUrl}?host=${encodeURIComponent(SOCKET)}` : dbUrl,
-      smtpPort: 0, // chosen by startAster
-      httpPort: 0,
-      relayUrl: sink.url,
-      dataDir: work,
-      logFile: join(work, 'aster.log'),
-      nodeFlags: [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '-r', join(ROOT, 'bench', 'lib', 'count-queries.js')] : [])],
-      env: {
-        ...(PROFILE ? { BENCH_QUERY_COUNTS: queryCountsFile } : {}),
-      },
-    };
-    aster = await startAster(asterOptions, true);
-    const smtpPort = asterOptions.smtpPort;
-    log(`Aster pid ${aster.pid}: SMTP ${smtpPort}, HTTP ${asterOptions.httpPort}; sink ${sink.port}`);
 
-    // 10 clients with one notice-receiving contact each, 100 tracked domains among them.
-    const domains: string[] = [];
-    for (let c = 0; c < 10; c++) {
-      const client = await aster.call<{ id: string }>('POST', '/api/clients', {
-        name: `Bench Studio ${c}`,
-        contacts: [{ name: `Contact ${c}`, email: `contact-${c}@client-bench.test` }],
-      });
-      for (let d = c; d < 100; d += 10) {
-        const name = `artsite-${d}.com`;
-        await aster.call('POST', '/api/domains', { name, clientId: client.id, registrar: 'Gandi', expiresAt: '2027-03-01' });
-        domains.push(name);
+    // The phases that share one Aster process on one database: smtp, memory, api.
+    let asterOptions: AsterOptions | undefined;
+    let asterSystem: System | undefined;
+    let domains: string[] = [];
+    const asterPids = () => [...(aster?.pids() ?? []), ...pidsWhere((cmd) => cmd.includes(` ${dbName} `) && cmd.startsWith('postgres:'))];
+    if (ONLY.some((p) => p === 'smtp' || p === 'memory' || p === 'api')) {
+      log(`database ${dbName}`);
+      await withAdmin(baseUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
+      mainDatabase = true;
+      if (PROFILE) {
+        // Plans of slow statements, this database only, into the server log.
+        await withAdmin(baseUrl, async (c) => {
+          await c.query(`ALTER DATABASE ${dbName} SET session_preload_libraries = 'auto_explain'`);
+          await c.query(`ALTER DATABASE ${dbName} SET auto_explain.log_min_duration = '10ms'`);
+          await c.query(`ALTER DATABASE ${dbName} SET auto_explain.log_analyze = on`);
+          await c.query(`ALTER DATABASE ${dbName} SET auto_explain.log_buffers = on`);
+        });
       }
+      // --socket: the own cluster's socket directory, or the one given (the machine's server).
+      const socket = SOCKET === undefined ? undefined : SOCKET || pg.socketDir || '/var/run/postgresql';
+      asterOptions = {
+        databaseUrl: socket ? `${dbUrl}?host=${encodeURIComponent(socket)}` : dbUrl,
+        smtpPort: 0, // chosen by startAster
+        httpPort: 0,
+        relayUrl: sink.url,
+        dataDir: work,
+        logFile: join(work, 'aster.log'),
+        nodeFlags: [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '-r', join(ROOT, 'bench', 'lib', 'count-queries.js')] : [])],
+        env: {
+          ...(PROFILE ? { BENCH_QUERY_COUNTS: queryCountsFile } : {}),
+        },
+      };
+      aster = await startAster(asterOptions, true, log);
+      log(`Aster pid ${aster.pid}: SMTP ${asterOptions.smtpPort}, HTTP ${asterOptions.httpPort}; sink ${sink.port}`);
+      // 10 clients with one notice-receiving contact each, 100 tracked domains among them.
+      domains = await createPortfolio(aster, 10, 100);
+      asterSystem = {
+        name: 'Aster',
+        port: asterOptions.smtpPort,
+        pids: asterPids,
+        breakdown: (prefix) => stageBreakdown(dbUrl, prefix),
+        transactions: () => transactionCount(dbUrl),
+        mainPids: () => aster!.pids(),
+      };
     }
-    domains.sort((a, b) => Number(a.slice(8, -4)) - Number(b.slice(8, -4)));
-
-    const asterPids = () => [...aster!.pids(), ...pidsWhere((cmd) => cmd.includes(` ${dbName} `) && cmd.startsWith('postgres:'))];
-    const asterSystem: System = {
-      name: 'Aster',
-      port: smtpPort,
-      pids: asterPids,
-      breakdown: (prefix) => stageBreakdown(dbUrl, prefix),
-      transactions: () => transactionCount(dbUrl),
-      mainPids: () => aster!.pids(),
-    };
 
     const smtpResults: RunResult[] = [];
     const pgSamples: { label: string; sample: PgSample }[] = [];
-    if (ONLY.includes('smtp')) {
+    const ownClusterName = pg.kind === 'own' ? 'aster-bench' : undefined;
+    if (ONLY.includes('smtp') && aster && asterSystem) {
       const systems: System[] = [asterSystem];
       const alsoOurs = () => [...asterPids(), ...(postfix?.pids() ?? [])];
       if (!PROFILE) {
@@ -232,6 +235,7 @@ async function main(): Promise<void> {
           timeoutMs: 120_000,
           database: dbName,
           alsoOurs,
+          cluster: ownClusterName,
         });
         log(`warm-up ${system.name}: ${warm.accepted} accepted, ${warm.arrived} arrived`);
       }
@@ -244,10 +248,20 @@ async function main(): Promise<void> {
       for (const [size, sessions] of plan) {
         for (const system of systems) {
           const count = COUNTS[size as '4k' | '50k'][sessions];
-          const sampler = PROFILE ? new PgSampler(BASE_URL, dbName) : undefined;
+          const sampler = PROFILE ? new PgSampler(baseUrl, dbName) : undefined;
           await sampler?.start();
           if (PROFILE) process.kill(aster.pid, 'SIGUSR2'); // count statements from here (count-queries.js)
-          const r = await measure(system, sink, { size, sessions, count, domains, to: MAIL_TO, timeoutMs: 300_000, database: dbName, alsoOurs });
+          const r = await measure(system, sink, {
+            size,
+            sessions,
+            count,
+            domains,
+            to: MAIL_TO,
+            timeoutMs: 300_000,
+            database: dbName,
+            alsoOurs,
+            cluster: ownClusterName,
+          });
           if (sampler) pgSamples.push({ label: `${system.name} ${size} x${sessions} (intake and routing)`, sample: await sampler.stop(12) });
           if (PROFILE) {
             process.kill(aster.pid, 'SIGUSR2');
@@ -273,7 +287,7 @@ async function main(): Promise<void> {
       log('matching (bench/match.ts)');
       matchOutput = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'match.ts')], {
         cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: BASE_URL },
+        env: { ...process.env, DATABASE_URL: baseUrl },
         encoding: 'utf8',
       }).trim();
       log(matchOutput);
@@ -281,12 +295,12 @@ async function main(): Promise<void> {
 
     let memoryResult: MemoryResult | undefined;
     let rssAfterLoad: number | undefined;
-    if (ONLY.includes('memory')) {
+    if (ONLY.includes('memory') && aster && asterOptions) {
       // Each case on a fresh process, so that neither inherits the other's (or the load's) heap;
       // what the process holds after the load phase is reported beside them.
       rssAfterLoad = memory(aster.pid).rss;
       await aster.stop();
-      aster = await startAster(asterOptions, false);
+      aster = await startAster(asterOptions, false, log);
       log(`memory (Aster restarted, pid ${aster.pid})`);
       memoryResult = await runMemoryBench(aster, asterOptions.smtpPort, sink, { to: MAIL_TO, domain: domains[0], idle: 1000, databaseUrl: dbUrl });
       log(JSON.stringify(memoryResult));
@@ -294,14 +308,53 @@ async function main(): Promise<void> {
 
     let apiResults: ApiResult[] = [];
     let apiSeed = '';
-    if (ONLY.includes('api')) {
+    if (ONLY.includes('api') && aster) {
       log('seeding 100,000 domains and 200,000 messages');
       apiSeed = await seedPortfolio(dbUrl, { domains: QUICK ? 10_000 : 100_000, messages: QUICK ? 20_000 : 200_000 });
       log(apiSeed);
       apiResults = await runApiBench(aster, dbUrl, { durationSeconds: QUICK ? 3 : 8, profile: PROFILE, log });
     }
 
-    await aster.stop();
+    await aster?.stop();
+
+    // The phases with Aster processes of their own, each on fresh databases.
+    const sourceOptions: SourceOptions = {
+      rounds: Number(option('source-rounds') ?? (QUICK ? 1 : 3)),
+      count: Number(option('source-count') ?? (QUICK ? 300 : 5000)),
+      sessions: Number(option('source-sessions') ?? 10),
+      bodyBytes: 4096,
+      form: SOURCE?.includes('file') ? 'file' : 'generated',
+      reuse: !!SOURCE?.includes('reuse'),
+      direct: args.includes('--source-direct'),
+      warmup: Number(option('source-warmup') ?? (QUICK ? 50 : 200)),
+      pg,
+      work,
+      sink,
+      log,
+      keep: KEEP,
+    };
+    let sourceRuns: SourceRun[] = [];
+    if (ONLY.includes('source')) {
+      log(`smtp-source: ${sourceOptions.rounds} rounds of ${sourceOptions.count} messages over ${sourceOptions.sessions} sessions, Aster then Postfix`);
+      sourceRuns = await runSourceBench(sourceOptions);
+    }
+    let soak: SoakResult | undefined;
+    if (ONLY.includes('soak')) {
+      const [soakRate, minutes] = SOAK ?? (QUICK ? [20, 1] : [40, 30]);
+      soak = await runSoak({
+        rate: soakRate,
+        minutes,
+        intervalSeconds: Number(option('soak-interval') ?? (minutes < 5 ? 20 : 60)),
+        sessions: Number(option('soak-sessions') ?? 5),
+        domains: Number(option('soak-domains') ?? 500),
+        clients: 50,
+        pg,
+        work,
+        sink,
+        log,
+        keep: KEEP,
+      });
+    }
 
     // The report.
     out(`## Run of ${info.date}` + (QUICK ? ' — quick (small counts, 10,000 domains: a check that it works, not the benchmark)' : ''));
@@ -316,6 +369,7 @@ async function main(): Promise<void> {
           ['Postfix', info.postfix],
           ['Aster commit', `${info.commit}${info.dirty ? ` + ${info.dirty} uncommitted files in src/ and migrations/` : ''}`],
           ['load average at start', `${info.loadavg}; ${quiet}`],
+          ['PostgreSQL', cluster],
           ['command', `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`],
         ],
       ),
@@ -391,30 +445,7 @@ async function main(): Promise<void> {
           ]),
         ),
       );
-      const staged = smtpResults.filter((r) => r.stages);
-      if (staged.length) {
-        out();
-        out(
-          "Inside Aster, from the pipeline's own timestamps (p50 / p99 ms): stored → routed, the route job's wait in the queue and its run (started → completed, a whole batch of 8 runs one after another), routed → sent to the relay, the deliver job's wait and run:",
-        );
-        out();
-        const pq = (v: [number, number]) => `${ms(v[0])} / ${ms(v[1])}`;
-        out(
-          table(
-            ['size', 'sessions', 'stored → routed', 'route job wait', 'route job run', 'routed → sent', 'deliver job wait', 'deliver job run'],
-            staged.map((r) => [
-              r.size,
-              r.sessions,
-              pq(r.stages!.storedToDecided),
-              pq(r.stages!.routeWait),
-              pq(r.stages!.routeRun),
-              pq(r.stages!.decidedToSent),
-              pq(r.stages!.deliverWait),
-              pq(r.stages!.deliverRun),
-            ]),
-          ),
-        );
-      }
+      for (const line of stageTable(smtpResults)) out(line);
       const failures = smtpResults.filter((r) => r.refused || r.errors.length);
       for (const f of failures) out(`\n${f.system} ${f.size} x${f.sessions}: ${f.refused} refused, errors: ${f.errors.slice(0, 5).join(' / ')}`);
       out();
@@ -562,7 +593,7 @@ async function main(): Promise<void> {
       out();
     }
     if (PROFILE) {
-      const slow = slowStatements(dbName, serverLogFrom);
+      const slow = slowStatements(dbName, serverLogFrom, pg.logFile);
       out(`### Statements slower than 10 ms (auto_explain, ${slow.reduce((a, x) => a + x.count, 0)} in all)`);
       out();
       for (const x of slow.slice(0, 8)) {
@@ -586,6 +617,8 @@ async function main(): Promise<void> {
         out();
       }
     }
+    if (sourceRuns.length) for (const line of sourceReport(sourceRuns, sourceOptions)) out(line);
+    if (soak) for (const line of soakReport(soak)) out(line);
     out(`Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s.`);
     const text = report.join('\n');
     process.stdout.write(`${text}\n`);
@@ -598,14 +631,63 @@ async function main(): Promise<void> {
       log(`postfix stop: ${String(err)}`);
     }
     await sink?.stop().catch(() => undefined);
-    if (process.env.BENCH_KEEP) {
+    if (KEEP) {
       // For a closer look (EXPLAIN ANALYZE, the CPU profile): drop them by hand afterwards.
-      log(`kept database ${dbName} and ${work} (BENCH_KEEP)`);
+      log(
+        pg?.kind === 'own'
+          ? `kept ${work} (BENCH_KEEP); the bench's PostgreSQL is stopped, its data in ${join(work, 'pg', 'data')} (start it with pg_ctl as the postgres user)`
+          : `kept database ${dbName} and ${work} (BENCH_KEEP)`,
+      );
+      await pg?.stop();
     } else {
-      await withAdmin(BASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch((err: unknown) => log(`drop database: ${String(err)}`));
+      if (pg?.kind === 'machine' && mainDatabase)
+        await withAdmin(pg.baseUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch((err: unknown) =>
+          log(`drop database: ${String(err)}`),
+        );
+      await pg?.stop();
       rmSync(work, { recursive: true, force: true });
     }
   }
+}
+
+/** Labels of the per-stage figures stages.ts gives today; a figure it gives under another name shows under that name. */
+const STAGE_LABELS: Record<string, string> = {
+  storedToDecided: 'stored → routed',
+  routeWait: 'route job wait',
+  routeRun: 'route job run',
+  decidedToSent: 'routed → sent',
+  deliverWait: 'deliver job wait',
+  deliverRun: 'deliver job run',
+};
+
+/**
+ * Inside Aster, from the pipeline's own timestamps (lib/stages.ts): every [p50, p99] pair it returns,
+ * whatever their names, or nothing when it returns nothing (it reads tables the hot path may change).
+ */
+function stageTable(results: RunResult[]): string[] {
+  const staged = results.filter((r) => r.stages && typeof r.stages === 'object');
+  const pairOf = (v: unknown): [number, number] | undefined =>
+    Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number') ? (v as [number, number]) : undefined;
+  const keys = [
+    ...new Set(
+      staged.flatMap((r) =>
+        Object.entries(r.stages as object)
+          .filter(([, v]) => pairOf(v))
+          .map(([k]) => k),
+      ),
+    ),
+  ];
+  if (!keys.length) return [];
+  const pq = (v: [number, number] | undefined) => (v ? `${ms(v[0])} / ${ms(v[1])}` : '–');
+  return [
+    '',
+    "Inside Aster, from the pipeline's own timestamps (p50 / p99 ms; bench/lib/stages.ts):",
+    '',
+    table(
+      ['size', 'sessions', ...keys.map((k) => STAGE_LABELS[k] ?? k)],
+      staged.map((r) => [r.size, r.sessions, ...keys.map((k) => pq(pairOf((r.stages as unknown as Record<string, unknown>)[k])))]),
+    ),
+  ];
 }
 
 /** Each target of issue 7 with what this run measured and whether it is met. */

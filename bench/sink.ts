@@ -2,7 +2,10 @@
 // configured like test/support/sink.ts) in a process of its own, so its clock is not held up by the
 // load generator. Unlike the test sink it keeps no message bytes: it reads the Subject of each
 // message, takes the bench token from it, and reports (token, arrival time) to its parent over IPC.
-// Run by bench/run.ts with `fork`; argv[2] is the port to listen on.
+// A copy without a token (Postfix's smtp-source sends the same Subject every time) is known by the
+// message it came from instead: the first Message-ID in its References (Aster's notice keeps the
+// original's there) or else its own Message-ID (Postfix forwards the original unchanged; Aster's
+// notice ids are per delivery). Run by bench/run.ts with `fork`; argv[2] is the port to listen on.
 import { SMTPServer } from 'smtp-server';
 import { now } from './lib/stats';
 
@@ -10,12 +13,19 @@ const TOKEN = /\bbm\d+-\d+\b/i;
 const HEADER_LIMIT = 64 * 1024;
 
 let pending: [string, number, number][] = [];
+let keyed: [string, number, number][] = [];
 let untokened = 0;
 let total = 0;
 
-function subjectOf(head: string): string {
-  const m = /^subject:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)/im.exec(head);
+function header(head: string, name: string): string {
+  const m = new RegExp(`^${name}:[ \\t]*((?:.*)(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head);
   return m ? m[1].replace(/\r?\n[ \t]+/g, ' ') : '';
+}
+
+/** Which message a copy without a token stands for: the first id of References, else its Message-ID. */
+function originOf(head: string): string | undefined {
+  const id = /<[^<>\s]+>/;
+  return (id.exec(header(head, 'references')) ?? id.exec(header(head, 'message-id')))?.[0].toLowerCase();
 }
 
 const server = new SMTPServer({
@@ -39,19 +49,25 @@ const server = new SMTPServer({
       const at = now();
       const text = Buffer.concat(head).toString('latin1');
       const end = text.indexOf('\r\n\r\n');
-      const token = TOKEN.exec(subjectOf(end < 0 ? text : text.slice(0, end)));
+      const headers = end < 0 ? text : text.slice(0, end);
+      const token = TOKEN.exec(header(headers, 'subject'));
       total++;
       if (token) pending.push([token[0].toLowerCase(), at, size]);
-      else untokened++;
+      else {
+        untokened++;
+        const origin = originOf(headers);
+        if (origin) keyed.push([origin, at, size]);
+      }
       callback(null, 'Ok: sunk');
     });
   },
 });
 
 setInterval(() => {
-  if (pending.length === 0) return;
-  process.send?.({ type: 'arrivals', arrivals: pending, untokened, total });
+  if (pending.length === 0 && keyed.length === 0) return;
+  process.send?.({ type: 'arrivals', arrivals: pending, keyed, untokened, total });
   pending = [];
+  keyed = [];
 }, 20).unref();
 
 process.on('message', (m: { type: string }) => {

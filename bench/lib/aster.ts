@@ -2,6 +2,7 @@
 // the local PostgreSQL, stopped with SIGTERM; plus the few API calls the bench makes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { childPids } from './proc';
@@ -146,5 +147,85 @@ export class AsterProcess {
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts Aster on `options`' ports, or on fresh ones (`freshPorts`). A port found free can be taken
+ * by another process before Aster binds it (EADDRINUSE): then it starts again on fresh ports, and
+ * `options` follows (a restart reuses them).
+ */
+export async function startAster(options: AsterOptions, freshPorts: boolean, log: (line: string) => void): Promise<AsterProcess> {
+  for (let attempt = 1; ; attempt++) {
+    if (freshPorts || attempt > 1) {
+      options.smtpPort = await freePort();
+      options.httpPort = await freePort();
+    }
+    try {
+      return await AsterProcess.start(options);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= 5) throw err;
+      log(`${err.message}; starting again on fresh ports`);
+    }
+  }
+}
+
+/**
+ * The bench's portfolio, through the API: `clients` clients with one notice-receiving contact each
+ * (contact-<c>@client-bench.test) and `domains` tracked domains artsite-<d>.com, domain d belonging
+ * to client d mod `clients`. Returns the domain names in order of d.
+ */
+export async function createPortfolio(aster: AsterProcess, clients: number, domains: number): Promise<string[]> {
+  const names: string[] = [];
+  for (let c = 0; c < clients; c++) {
+    const client = await aster.call<{ id: string }>('POST', '/api/clients', {
+      name: `Bench Studio ${c}`,
+      contacts: [{ name: `Contact ${c}`, email: `contact-${c}@client-bench.test` }],
+    });
+    for (let d = c; d < domains; d += clients) {
+      await aster.call('POST', '/api/domains', { name: `artsite-${d}.com`, clientId: client.id, registrar: 'Gandi', expiresAt: '2027-03-01' });
+    }
+  }
+  for (let d = 0; d < domains; d++) names.push(`artsite-${d}.com`);
+  return names;
+}
+
+/** What Aster's own tables say about a run's messages: stored, deliveries, sent, and messages with more than one delivery. */
+export interface AsterLedger {
+  stored: number;
+  deliveries: number;
+  sent: number;
+  /** Messages with more than one delivery row (one contact per client: each should have one). */
+  multiDelivered: number;
+}
+
+/** Read from inbound_message and delivery; undefined if those tables are not what this expects (the hot path is being rewritten). */
+export async function asterLedger(url: string): Promise<AsterLedger | undefined> {
+  const c = new Client({ connectionString: url });
+  try {
+    await c.connect();
+    const { rows } = await c.query(
+      `SELECT (SELECT count(*) FROM inbound_message) AS stored,
+              (SELECT count(*) FROM delivery) AS deliveries,
+              (SELECT count(*) FROM delivery WHERE status = 'sent') AS sent,
+              (SELECT count(*) FROM (SELECT 1 FROM delivery GROUP BY "inboundMessageId" HAVING count(*) > 1) x) AS multi`,
+    );
+    const r = rows[0];
+    return { stored: Number(r.stored), deliveries: Number(r.deliveries), sent: Number(r.sent), multiDelivered: Number(r.multi) };
+  } catch {
+    return undefined;
+  } finally {
+    await c.end().catch(() => undefined);
   }
 }

@@ -1,10 +1,15 @@
 // The parent's side of bench/sink.ts: starts the sink process and keeps the arrival time of every
-// bench token it reports.
+// bench token it reports, how often each token arrived again (a duplicate copy), and the copies
+// known by their origin's Message-ID instead of a token (smtp-source's messages).
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export class SinkHandle {
   readonly arrivals = new Map<string, { at: number; size: number }>();
+  /** Tokens that arrived more than once: how many extra copies. */
+  readonly repeats = new Map<string, number>();
+  /** Copies without a token, by the Message-ID of the message they came from (see bench/sink.ts): every arrival time. */
+  readonly byOrigin = new Map<string, number[]>();
   untokened = 0;
   total = 0;
 
@@ -12,12 +17,23 @@ export class SinkHandle {
     private readonly child: ChildProcess,
     readonly port: number,
   ) {
-    child.on('message', (m: { type: string; arrivals?: [string, number, number][]; untokened?: number; total?: number }) => {
-      if (m.type !== 'arrivals') return;
-      for (const [token, at, size] of m.arrivals!) if (!this.arrivals.has(token)) this.arrivals.set(token, { at, size });
-      this.untokened = m.untokened!;
-      this.total = m.total!;
-    });
+    child.on(
+      'message',
+      (m: { type: string; arrivals?: [string, number, number][]; keyed?: [string, number, number][]; untokened?: number; total?: number }) => {
+        if (m.type !== 'arrivals') return;
+        for (const [token, at, size] of m.arrivals!) {
+          if (!this.arrivals.has(token)) this.arrivals.set(token, { at, size });
+          else this.repeats.set(token, (this.repeats.get(token) ?? 0) + 1);
+        }
+        for (const [origin, at] of m.keyed ?? []) {
+          const times = this.byOrigin.get(origin);
+          if (times) times.push(at);
+          else this.byOrigin.set(origin, [at]);
+        }
+        this.untokened = m.untokened!;
+        this.total = m.total!;
+      },
+    );
   }
 
   get pid(): number {

@@ -72,17 +72,19 @@ export async function measure(
     database: string;
     /** Processes of the bench that are not the measured system's (the other system, when it is idle). */
     alsoOurs?: () => number[];
+    /** The bench's own PostgreSQL cluster_name, if it runs one: the machine's server is then other work. */
+    cluster?: string;
   },
 ): Promise<RunResult> {
   const run = ++runCounter;
-  const xacts0 = await system.transactions?.();
+  const xacts0 = await system.transactions?.().catch(() => undefined);
   const cpu = new CpuMeter(system.pids);
   const main = system.mainPids ? new CpuMeter(() => system.mainPids!()) : undefined;
   const ours = new Set<number>();
   const foreign = new CpuMeter(() => {
     ours.clear();
     for (const pid of [...system.pids(), ...(options.alsoOurs?.() ?? []), process.pid, sink.pid]) ours.add(pid);
-    return pidsWhere((cmd, pid) => !ours.has(pid) && isForeign(cmd, options.database));
+    return pidsWhere((cmd, pid) => !ours.has(pid) && isForeign(cmd, options.database, options.cluster));
   });
   const machine0 = machineCpu();
   const load = await runLoad({
@@ -115,9 +117,10 @@ export async function measure(
   const dot = accepted.map((s) => s.answeredAt - s.dataEndAt);
   const wall = (lastArrival - load.startedAt) / 1000;
   // The delivery row is marked sent just after the sink's answer: give it a moment.
-  const stages = system.breakdown ? await new Promise((r) => setTimeout(r, 500)).then(() => system.breakdown!(`bm${run}-`)) : undefined;
+  // A breakdown that fails (it reads tables the hot path may no longer write) leaves the figures out.
+  const stages = system.breakdown ? await new Promise((r) => setTimeout(r, 500)).then(() => system.breakdown!(`bm${run}-`)).catch(() => undefined) : undefined;
   // Backends report their transaction counts within a second or so of going idle.
-  const xacts1 = xacts0 === undefined ? undefined : await new Promise((r) => setTimeout(r, 1200)).then(() => system.transactions!());
+  const xacts1 = xacts0 === undefined ? undefined : await new Promise((r) => setTimeout(r, 1200)).then(() => system.transactions!()).catch(() => undefined);
   return {
     stages,
     transactionsPerMessage: xacts0 === undefined || xacts1 === undefined ? undefined : (xacts1 - xacts0) / Math.max(1, accepted.length),
@@ -148,11 +151,13 @@ export async function measure(
 /**
  * Whether a process is other work on the machine: anything but the bench's own processes and
  * PostgreSQL's shared background processes (WAL writer, checkpointer …, which work for the bench
- * too). A backend serving another database is other work.
+ * too). A backend serving another database is other work; so is every process of another cluster
+ * when the bench runs its own (`cluster`, its cluster_name).
  */
-function isForeign(cmdline: string, database: string): boolean {
-  const pg = /^postgres: [^:]+: (.*)$/.exec(cmdline.trim());
+export function isForeign(cmdline: string, database: string, cluster?: string): boolean {
+  const pg = /^postgres: ([^:]+): (.*)$/.exec(cmdline.trim());
   if (!pg) return true;
-  const backend = /^\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(pg[1]);
+  if (cluster && pg[1] !== cluster) return true;
+  const backend = /^\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(pg[2]);
   return backend ? backend[1] !== database : false;
 }

@@ -133,7 +133,7 @@ export class SmtpConnection {
 const END_OF_DATA = Buffer.from('.\r\n');
 
 /** Sends one message on an open, greeted connection; never throws for an SMTP refusal. */
-async function sendOne(c: SmtpConnection, m: OutgoingMessage): Promise<SentMessage> {
+export async function sendOne(c: SmtpConnection, m: OutgoingMessage): Promise<SentMessage> {
   const startedAt = now();
   const fail = (code: number, reply: string, at = now()): SentMessage => ({ token: m.token, startedAt, dataEndAt: at, answeredAt: at, code, reply });
   c.write(`MAIL FROM:<${m.from}>\r\n`);

@@ -36,3 +36,11 @@ export function table(header: string[], rows: (string | number)[][]): string {
 export function now(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** The median of `values` (the mean of the middle two for an even count); NaN for an empty list or when any is NaN. */
+export function median(values: number[]): number {
+  if (values.length === 0 || values.some((v) => Number.isNaN(v))) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
