@@ -19,7 +19,8 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|marked)/)'],
+  // pg-boss 12 and the packages it needs are ES modules too.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|marked|pg-boss|serialize-error|non-error|rrule-temporal|cron-parser)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,

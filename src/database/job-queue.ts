@@ -3,7 +3,7 @@
 // routing claims stored messages, delivery claims due deliveries. A job that must commit with the work
 // it refers to is sent inside that transaction (`sendInTransaction`, pg-boss's `db` option).
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import { PgBoss, type SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { ASTER_CONFIG } from '../config/config.module';
 import type { AsterConfig } from '../config/config';
@@ -58,15 +58,15 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Before the database connections close: let running jobs finish, hand back the rest. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch((err: unknown) => this.logger.warn(String(err)));
+    await this.boss.stop({ graceful: true, timeout: 10_000 }).catch((err: unknown) => this.logger.warn(String(err)));
   }
 
   async define(queue: QueueDefinition): Promise<void> {
     const { name, ...options } = queue;
-    await this.boss.createQueue(name, { name, ...options });
+    await this.boss.createQueue(name, options);
   }
 
-  async send(queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
+  async send(queue: string, data: object, options: SendOptions = {}): Promise<void> {
     await this.boss.send(queue, data, options);
   }
 
@@ -82,13 +82,13 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
    * Sends a job inside the caller's transaction (pg-boss's `db` option): it commits or rolls back with
    * the caller's work.
    */
-  async sendInTransaction(manager: EntityManager, queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
+  async sendInTransaction(manager: EntityManager, queue: string, data: object, options: SendOptions = {}): Promise<void> {
     const runner = manager.queryRunner;
     if (!runner) throw new Error('sendInTransaction needs a manager bound to a transaction');
     const db = {
       executeSql: async (text: string, values?: unknown[]) => ({ rows: (await runner.query(text, values, true)).records as unknown[] }),
     };
-    await this.boss.send(queue, data, { ...options, db } as PgBoss.SendOptions);
+    await this.boss.send(queue, data, { ...options, db } as SendOptions);
   }
 
   /**

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import PgBoss from 'pg-boss';
+import { PgBoss } from 'pg-boss';
 import { runMigrations } from '../../src/database/migrate';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 
@@ -41,7 +41,7 @@ export default async function globalSetup(): Promise<void> {
   // pg-boss creates its schema on first start; do it once here rather than in every test database.
   const boss = new PgBoss({ connectionString: withDatabase(serverUrl, template), schema: 'pgboss', supervise: false, schedule: false });
   await boss.start();
-  await boss.stop({ graceful: false, wait: true });
+  await boss.stop({ graceful: false });
   process.env.ASTER_TEST_SERVER_URL = serverUrl;
   process.env.ASTER_TEST_TEMPLATE = template;
 }
