@@ -195,26 +195,26 @@ describe('store: group commit across sessions', () => {
     expect(await count()).toBe(1);
   });
 
-  // The function itself, called as store.ts calls it, on the app's database (where the routing queue exists).
+  // The function itself, called as store.ts calls it, on the app's database.
   describe('aster_store_messages', () => {
     const raw = (s: string) => Buffer.from(s, 'latin1');
     const envelope = (messageId: string | null, from = SENDER) => ({ from, to: [SHARED], remoteAddress: '192.0.2.7', helo: 'mx.gandi.net', messageId });
-    const storeGroup = async (envelopes: ReturnType<typeof envelope>[], routeQueue: string | null) =>
+    const storeGroup = async (envelopes: ReturnType<typeof envelope>[]) =>
       (
         await holder.query<{ ord: number; stored_id: string; is_duplicate: boolean }>(
-          `SELECT ord, stored_id, is_duplicate FROM aster_store_messages($1::jsonb, $2::bytea[], $3) ORDER BY ord`,
-          [JSON.stringify(envelopes), envelopes.map((e, i) => raw(`Message-ID: <${e.messageId}>\r\n\r\nbody ${i}\r\n`)), routeQueue],
+          `SELECT ord, stored_id, is_duplicate FROM aster_store_messages($1::jsonb, $2::bytea[]) ORDER BY ord`,
+          [JSON.stringify(envelopes), envelopes.map((e, i) => raw(`Message-ID: <${e.messageId}>\r\n\r\nbody ${i}\r\n`))],
         )
       ).rows;
-    const routeJobs = async (ids: string[]) =>
-      (await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'intake-route' AND data->>'messageId' = ANY($1)`, [ids]))
-        .rows[0].n;
 
     it('answers one row per input, in order, with the duplicate rule applied within the group', async () => {
-      const rows = await storeGroup(
-        [envelope('a@gandi.net'), envelope(null), envelope('a@gandi.net'), envelope('a@gandi.net', 'other@gandi.net'), envelope(null)],
-        null,
-      );
+      const rows = await storeGroup([
+        envelope('a@gandi.net'),
+        envelope(null),
+        envelope('a@gandi.net'),
+        envelope('a@gandi.net', 'other@gandi.net'),
+        envelope(null),
+      ]);
       expect(rows.map((r) => [r.ord, r.is_duplicate])).toEqual([
         [1, false],
         [2, false],
@@ -239,22 +239,27 @@ describe('store: group commit across sessions', () => {
       const bytes = await holder.query(`SELECT raw FROM raw_message WHERE "messageId" = $1`, [rows[3].stored_id]);
       expect(bytes.rows[0].raw.toString('latin1')).toBe('Message-ID: <a@gandi.net>\r\n\r\nbody 3\r\n');
       // A later group sees the copy committed before it.
-      const later = await storeGroup([envelope('a@gandi.net')], null);
+      const later = await storeGroup([envelope('a@gandi.net')]);
       expect(later[0]).toMatchObject({ stored_id: rows[0].stored_id, is_duplicate: true });
     });
 
-    it('queues a routing job per stored message only when given a queue', async () => {
-      const without = await storeGroup([envelope('no-job@gandi.net'), envelope(null)], null);
-      expect(await routeJobs(without.map((r) => r.stored_id))).toBe(0);
-      const withQueue = await storeGroup([envelope('job@gandi.net'), envelope('job@gandi.net'), envelope(null)], 'intake-route');
-      expect(withQueue.map((r) => r.is_duplicate)).toEqual([false, true, false]);
-      expect(await routeJobs(withQueue.map((r) => r.stored_id))).toBe(2);
+    it('stores each message at stage stored, due for routing at once, with no job', async () => {
+      const rows = await storeGroup([envelope('no-job@gandi.net'), envelope(null)]);
+      const stored = await holder.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM inbound_message WHERE id = ANY($1) AND stage = 'stored' AND "routeAfter" <= now()`,
+        [rows.map((r) => r.stored_id)],
+      );
+      expect(stored.rows[0].n).toBe(2);
+      const jobs = await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'messageId' = ANY($1)`, [
+        rows.map((r) => r.stored_id),
+      ]);
+      expect(jobs.rows[0].n).toBe(0);
     });
 
     it('refuses envelopes and raw messages that do not pair up', async () => {
-      await expect(
-        holder.query(`SELECT * FROM aster_store_messages($1::jsonb, $2::bytea[], NULL)`, [JSON.stringify([envelope('x@gandi.net')]), []]),
-      ).rejects.toThrow(/1 envelopes but 0 raw messages/);
+      await expect(holder.query(`SELECT * FROM aster_store_messages($1::jsonb, $2::bytea[])`, [JSON.stringify([envelope('x@gandi.net')]), []])).rejects.toThrow(
+        /1 envelopes but 0 raw messages/,
+      );
     });
   });
 });
