@@ -14,8 +14,9 @@ import { Client } from 'pg';
 import { asterLedger, createPortfolio, databaseUrl, startAster, withAdmin, type AsterLedger, type AsterOptions } from './aster';
 import { registrarMessage } from './messages';
 import type { BenchPostgres } from './pg-cluster';
-import { machineCpu, memory } from './proc';
+import { CpuMeter, machineCpu, memory, pidsWhere } from './proc';
 import type { SinkHandle } from './sink-handle';
+import { isForeign } from './smtp-bench';
 import { sendOne, SmtpConnection, type SentMessage } from './smtp-load';
 import { mb, ms, now, percentile, table } from './stats';
 
@@ -55,6 +56,8 @@ export interface SoakInterval {
   deadRows: number;
   autovacuums: number;
   machineBusy: number;
+  /** Share of the machine's CPU used by processes that have nothing to do with the bench. */
+  othersBusy: number;
 }
 
 export interface SoakResult {
@@ -168,6 +171,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     let intervalStart = t0;
     let backlogMax = 0;
     let cpu0 = machineCpu();
+    const ours = () => new Set([...aster.pids(), process.pid, o.sink.pid]);
+    const cluster = o.pg.kind === 'own' ? 'aster-bench' : undefined;
+    const othersMeter = () =>
+      new CpuMeter(() => {
+        const mine = ours();
+        return pidsWhere((cmd, pid) => !mine.has(pid) && isForeign(cmd, dbName, cluster));
+      });
+    let others = othersMeter();
     let arrivedAtStart = 0;
     const sampleBacklog = setInterval(() => (backlogMax = Math.max(backlogMax, acceptedSoFar - arrived())), 1000);
     const pendingRows: Promise<void>[] = [];
@@ -177,6 +188,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const ok = inside.filter((s) => s.code === 250);
       const lat = ok.map((s) => s.answeredAt - s.startedAt);
       const cpu1 = machineCpu();
+      const othersSeconds = others.stop();
+      others = othersMeter();
       const got = arrived();
       const backlog = acceptedSoFar - got;
       const row: SoakInterval = {
@@ -201,6 +214,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         deadRows: NaN,
         autovacuums: NaN,
         machineBusy: (cpu1.busy - cpu0.busy) / Math.max(1, cpu1.total - cpu0.total),
+        othersBusy: (othersSeconds * 100) / Math.max(1, cpu1.total - cpu0.total),
       };
       intervals.push(row);
       intervalStart = end;
@@ -215,7 +229,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           o.log(
             `soak ${row.endMinute.toFixed(1)} min: ${row.accepted} accepted, ${row.copies} copies, backlog ${row.backlog} (max ${row.backlogMax}), ` +
               `accept p50 ${ms(row.acceptP50)} p99 ${ms(row.acceptP99)} max ${ms(row.acceptMax)} ms, RSS ${row.rss.map(mb).join(' + ')} MB, ` +
-              `db ${mb(row.dbBytes)} MB, ${row.deadRows} dead rows, machine ${(row.machineBusy * 100).toFixed(0)}% busy`,
+              `db ${mb(row.dbBytes)} MB, ${row.deadRows} dead rows, machine ${(row.machineBusy * 100).toFixed(0)}% busy, ${(row.othersBusy * 100).toFixed(0)}% by others`,
           );
         }),
       );
@@ -243,6 +257,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     if (loadEnd - nextInterval >= (o.intervalSeconds * 1000) / 2) closeInterval(nextInterval);
     closeInterval(loadEnd);
     clearInterval(sampleBacklog);
+    others.stop();
     await Promise.all(pendingRows);
     await Promise.all(connections.map((c) => c.quit()));
 
@@ -319,7 +334,7 @@ export function soakReport(r: SoakResult): string[] {
         'database MB',
         'dead rows',
         'autovacuum + autoanalyze runs',
-        'machine busy',
+        'machine busy / of it others',
       ],
       r.intervals.map((i) => [
         i.endMinute.toFixed(1),
@@ -332,7 +347,7 @@ export function soakReport(r: SoakResult): string[] {
         mb(i.dbBytes),
         i.deadRows,
         i.autovacuums,
-        `${(i.machineBusy * 100).toFixed(0)}%`,
+        `${(i.machineBusy * 100).toFixed(0)}% / ${(i.othersBusy * 100).toFixed(0)}%`,
       ]),
     ),
   );

@@ -88,6 +88,8 @@ export interface SourceRun {
   /** Connection accepted → greeting, ms. */
   greetP99: number;
   cpuMsPerMessage: number;
+  /** CPU of the timing proxy per message (what the extra hop costs the machine). */
+  proxyCpuMsPerMessage: number;
   machineBusy: number;
   othersBusy: number;
   /** Aster only: its tables' count of this run's messages, deliveries and sent deliveries. */
@@ -214,6 +216,7 @@ async function trial(target: Target, round: number, o: SourceOptions, file: stri
   const ledger0 = await target.ledger?.();
   const proxy = o.direct ? undefined : await AcceptProxy.start(target.port);
   const cpu = new CpuMeter(target.pids);
+  const proxyCpu = proxy ? new CpuMeter(() => [proxy.pid]) : undefined;
   const excluded = new Set<number>();
   let sourcePid = 0;
   const foreign = new CpuMeter(() => {
@@ -227,6 +230,7 @@ async function trial(target: Target, round: number, o: SourceOptions, file: stri
   const copies = new RunCopies(o.sink, o.form, run.pid);
   const exit = await run.done;
   const seen: ProxiedMessage[] = proxy ? await proxy.flush() : [];
+  const proxySeconds = proxyCpu?.stop() ?? NaN;
   await proxy?.stop();
   const accepted = proxy ? seen.filter((m) => m.code === 250).length : undefined;
   const expected = accepted ?? (exit === 'ok' ? o.count : 0);
@@ -274,6 +278,7 @@ async function trial(target: Target, round: number, o: SourceOptions, file: stri
     ),
     greetP99: percentile([...new Set(seen.map((m) => m.greetedAt - m.connectedAt))].filter(Number.isFinite), 99),
     cpuMsPerMessage: (cpuSeconds * 1000) / countFor,
+    proxyCpuMsPerMessage: (proxySeconds * 1000) / countFor,
     machineBusy: (machine1.busy - machine0.busy) / 100 / Math.max(0.01, machineSeconds),
     othersBusy: foreignSeconds / Math.max(0.01, machineSeconds),
     ledger:
@@ -388,7 +393,7 @@ export function sourceReport(runs: SourceRun[], o: SourceOptions): string[] {
         'accept p50 / p99 / max ms (MAIL FROM → 250)',
         'dot→250 p99 ms',
         'connect→greeting p99 ms',
-        'CPU ms/msg',
+        'CPU ms/msg of the system (of the timing proxy)',
         'machine busy / of it others',
         'load average',
         'Aster tables: stored / deliveries / sent',
@@ -406,7 +411,7 @@ export function sourceReport(runs: SourceRun[], o: SourceOptions): string[] {
         `${ms(r.acceptP50)} / ${ms(r.acceptP99)} / ${ms(r.acceptMax)}`,
         ms(r.dotP99),
         ms(r.greetP99),
-        r.cpuMsPerMessage.toFixed(2),
+        `${r.cpuMsPerMessage.toFixed(2)}${Number.isFinite(r.proxyCpuMsPerMessage) ? ` (${r.proxyCpuMsPerMessage.toFixed(2)})` : ''}`,
         `${(r.machineBusy * 100).toFixed(0)}% / ${(r.othersBusy * 100).toFixed(0)}%`,
         r.loadavg,
         r.ledger
