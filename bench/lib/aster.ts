@@ -1,5 +1,6 @@
 // Aster as the bench runs it: a separate process (`node dist/src/main.js`) on a fresh database of
-// the local PostgreSQL, stopped with SIGTERM; plus the few API calls the bench makes.
+// the bench's PostgreSQL (lib/pg-cluster.ts), stopped with SIGTERM; plus the few API calls the bench makes
+// (the portfolio, and its own count of messages and deliveries).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
