@@ -50,8 +50,9 @@ describe('two instances on one database', () => {
       for (let round = 0; round < 5; round++) {
         const [{ touched }] = await query<{ touched: string }>(
           db.url,
-          `SELECT (SELECT count(*) FROM (UPDATE inbound_message SET "routeAfter" = now() RETURNING 1) m)
-                + (SELECT count(*) FROM (UPDATE delivery SET "nextAttemptAt" = now() RETURNING 1) d) AS touched`,
+          `WITH m AS (UPDATE inbound_message SET "routeAfter" = now() RETURNING 1),
+                d AS (UPDATE delivery SET "nextAttemptAt" = now() RETURNING 1)
+           SELECT (SELECT count(*) FROM m) + (SELECT count(*) FROM d) AS touched`,
         );
         expect(Number(touched)).toBe(300 + 300);
         await new Promise((r) => setTimeout(r, 1200)); // past both instances' sweeps
