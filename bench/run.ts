@@ -44,7 +44,7 @@ import { runMemoryBench, type MemoryResult } from './lib/memory-bench';
 import { machinePostgres, startOwnPostgres, type BenchPostgres } from './lib/pg-cluster';
 import { PostfixInstance } from './lib/postfix';
 import { PgSampler, type PgSample } from './lib/pg-sampler';
-import { machineCpu, memory, pidsWhere } from './lib/proc';
+import { childPids, machineCpu, memory, pidsWhere } from './lib/proc';
 import { SinkHandle } from './lib/sink-handle';
 import { runSoak, soakReport, type SoakResult } from './lib/soak';
 import { runSourceBench, sourceReport, type SourceOptions, type SourceRun } from './lib/source-bench';
@@ -160,6 +160,24 @@ async function main(): Promise<void> {
   let queryCounts: { perMessage: number; top: [string, number][] } | undefined;
   try {
     pg = PG_MODE === 'machine' ? machinePostgres(BASE_URL) : startOwnPostgres(join(work, 'pg'), await freePort(), log);
+    // pg_ctl runs the bench's cluster as a daemon, and Aster would outlive the bench too: a bench
+    // stopped by a signal stops its children (Aster stops its workers), then the cluster.
+    const ownCluster = pg;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => {
+        log(`${signal}: stopping Aster and the bench's PostgreSQL`);
+        for (const pid of childPids(process.pid)) {
+          try {
+            process.kill(pid, 'SIGTERM');
+          } catch {
+            // gone already
+          }
+        }
+        void new Promise((r) => setTimeout(r, 3000))
+          .then(() => ownCluster.stop())
+          .then(() => KEEP || rmSync(work, { recursive: true, force: true }))
+          .finally(() => process.exit(130));
+      });
     const cluster = await pg.describe();
     log(`work dir ${work}; PostgreSQL: ${cluster}`);
     const baseUrl = pg.baseUrl;
