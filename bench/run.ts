@@ -160,12 +160,13 @@ async function main(): Promise<void> {
   let queryCounts: { perMessage: number; top: [string, number][] } | undefined;
   try {
     pg = PG_MODE === 'machine' ? machinePostgres(BASE_URL) : startOwnPostgres(join(work, 'pg'), await freePort(), log);
-    // pg_ctl runs the bench's cluster as a daemon, and Aster would outlive the bench too: a bench
-    // stopped by a signal stops its children (Aster stops its workers), then the cluster.
+    // pg_ctl runs the bench's cluster as a daemon, Postfix's master is one, and Aster would outlive
+    // the bench too: a bench stopped by a signal stops its children (Aster stops its workers), the
+    // cluster and any Postfix instance.
     const ownCluster = pg;
     for (const signal of ['SIGINT', 'SIGTERM'] as const)
       process.once(signal, () => {
-        log(`${signal}: stopping Aster and the bench's PostgreSQL`);
+        log(`${signal}: stopping Aster, Postfix and the bench's PostgreSQL`);
         for (const pid of childPids(process.pid)) {
           try {
             process.kill(pid, 'SIGTERM');
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
         }
         void new Promise((r) => setTimeout(r, 3000))
           .then(() => ownCluster.stop())
+          .then(() => PostfixInstance.stopUnder(work))
           .then(() => KEEP || rmSync(work, { recursive: true, force: true }))
           .finally(() => process.exit(130));
       });

@@ -1,7 +1,7 @@
 // The Postfix side of the comparison: scripts/postfix-bench.sh sets up and tears down a throwaway
 // instance under a temporary directory; this finds its processes for the CPU figures.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentOf, pidsWhere } from './proc';
 
@@ -43,5 +43,13 @@ export class PostfixInstance {
 
   stop(): void {
     execFileSync('bash', [SCRIPT, 'stop', this.dir], { stdio: 'inherit' });
+  }
+
+  /** Stops every instance set up directly under `work` (a bench interrupted mid-phase). */
+  static stopUnder(work: string): void {
+    for (const name of existsSync(work) ? readdirSync(work) : []) {
+      const dir = join(work, name);
+      if (existsSync(join(dir, 'etc', 'main.cf'))) execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'inherit' });
+    }
   }
 }
