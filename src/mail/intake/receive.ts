@@ -84,6 +84,11 @@ function keepOwnEnhancedCodes(server: SMTPServer): void {
 
 export type RecipientKind = 'mailbox' | 'alias' | 'bounce';
 
+/** How long a tracked domain's alias is known to exist without asking the database again. */
+const ALIAS_CACHE_MS = 10_000;
+/** At most this many remembered (the cache starts over when full). */
+const ALIAS_CACHE_SIZE = 10_000;
+
 @Injectable()
 export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SMTP');
@@ -229,8 +234,26 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
     const bounce = await this.bounces.read(address);
     if (bounce) return bounce.signed && (await this.deliveries.exists(bounce.deliveryId)) ? 'bounce' : undefined;
     const alias = parseDomainName(local);
-    if (alias.ok && (await this.domains.findByAsciiNames([alias.name.ascii])).length > 0) return 'alias';
+    if (alias.ok && (await this.isTracked(alias.name.ascii))) return 'alias';
     return undefined;
+  }
+
+  /** Tracked domains seen lately at RCPT, with when that answer goes stale (ms). */
+  private readonly trackedSeen = new Map<string, number>();
+
+  /**
+   * Whether a domain is tracked, for its alias at RCPT. A yes is remembered for ALIAS_CACHE_MS, so a
+   * registrar writing about one domain over and over does not cost a query per message; a no is
+   * never remembered (a domain added a moment ago must get its mail). A domain deleted meanwhile is
+   * still accepted for that long: routing then holds its mail as `unmatched`, nothing is lost.
+   */
+  private async isTracked(name: string): Promise<boolean> {
+    const now = Date.now();
+    if ((this.trackedSeen.get(name) ?? 0) > now) return true;
+    if ((await this.domains.findByAsciiNames([name])).length === 0) return false;
+    if (this.trackedSeen.size >= ALIAS_CACHE_SIZE) this.trackedSeen.clear();
+    this.trackedSeen.set(name, now + ALIAS_CACHE_MS);
+    return true;
   }
 
   /**
