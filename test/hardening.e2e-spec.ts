@@ -220,8 +220,11 @@ describe('hardening (issue 11)', () => {
         expect(two.status).toBe('forwarded');
         expect(poisoned).toMatchObject({ status: 'held', holdReason: 'routing_failed' });
         expect(poisoned.decisionReason).toMatch(/routing failed/i);
-        const alerts = await db.query(`SELECT count(*)::int AS n FROM delivery WHERE form = 'staff_alert'`);
-        expect(alerts[0].n).toBeGreaterThan(0);
+        // The hold asked for a staff alert (a pg-boss job, worked within a poll or two): its letter follows.
+        await waitFor(async () => {
+          const [{ n }] = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM delivery WHERE form = 'staff_alert'`);
+          return n > 0 ? true : undefined;
+        }, 'the staff alert letter');
       } finally {
         await db.query('DROP TRIGGER poison ON inbound_message');
         await db.query('DROP FUNCTION poison()');
