@@ -50,6 +50,9 @@ export const BENCH_ENV: Record<string, string> = {
   SMTP_MAX_CONNECTIONS: '5000',
   SMTP_MAX_CONNECTIONS_PER_ADDRESS: '5000',
   SMTP_RATE_PER_MINUTE: '1000000000',
+  // The soak holds its sessions for 30 minutes; Aster's 10-minute session deadline (a slowloris
+  // guard) would cut each with a 421 that the generator does not retry.
+  SMTP_SESSION_TIMEOUT: '2h',
   HTTP_RATE_PER_MINUTE: '1000000000',
   HTTP_TOKEN_RATE_PER_MINUTE: '1000000000',
 };
