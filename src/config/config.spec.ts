@@ -44,6 +44,7 @@ describe('parseConfig', () => {
       messagesPerMinute: 60,
       idleTimeoutMs: 60_000,
       sessionTimeoutMs: 600_000,
+      greetPauseMs: 0,
       recipientErrors: { softErrors: 3, hardErrors: 10, errorDelayMs: 1000, errorsPerHour: 30 },
       tls: undefined,
     });

@@ -90,6 +90,8 @@ export interface SmtpSettings {
   idleTimeoutMs: number;
   /** How long one session may last at all, however busy it keeps itself. */
   sessionTimeoutMs: number;
+  /** How long a new connection waits for its greeting (a client that talks first is refused); 0: at once. */
+  greetPauseMs: number;
   /** Refused recipients (550 5.1.1), so the tracked domains cannot be enumerated (RecipientErrors, mail/intake/smtp-limits.ts). */
   recipientErrors: RecipientErrorSettings;
   /** PEM files for STARTTLS; STARTTLS is neither offered nor accepted without them. */
@@ -175,10 +177,10 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return Number(v);
 }
 
-function milliseconds(env: Env, name: string, fallback: number, max: number): number {
+function milliseconds(env: Env, name: string, fallback: number, max: number, min = 1): number {
   const v = value(env, name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ConfigError(name, `a whole number of milliseconds from 1 to ${max}`, v);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `a whole number of milliseconds from ${min} to ${max}`, v);
   return Number(v);
 }
 
@@ -461,6 +463,8 @@ function parseOnce(env: Env, cwd: string): AsterConfig {
       // Shorter than RFC 5321's 5 minutes (§4.5.3.2.7): a sending MTA never pauses that long mid-session.
       idleTimeoutMs: duration(env, 'SMTP_IDLE_TIMEOUT', '60s'),
       sessionTimeoutMs: duration(env, 'SMTP_SESSION_TIMEOUT', '10m'),
+      // Postfix's smtpd greets at once (its postscreen greet pause is off by default); so does Aster.
+      greetPauseMs: milliseconds(env, 'SMTP_GREET_PAUSE_MS', 0, 10_000, 0),
       recipientErrors: recipientErrors(env),
       tls: tlsFiles(env),
     },

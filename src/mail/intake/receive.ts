@@ -16,6 +16,7 @@ import { DomainsService } from '../../domains/domains.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { BounceAddresses } from '../delivery/bounce-addresses';
 import { DeliveriesService } from '../delivery/deliveries.service';
+import { installGreetPause } from './greet-pause';
 import { IntakePipeline } from './intake.pipeline';
 import { AddressLimits, CLOSE_GRACE_MS, HEADER_LIMITS, HeaderInspector, MAX_RECIPIENTS, RecipientErrors, type HeaderProblem } from './smtp-limits';
 import { MessageStore } from './store';
@@ -120,7 +121,10 @@ export class SmtpReceiver implements OnApplicationBootstrap, BeforeApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.roles.includes('smtp')) return;
     const smtp = this.config.smtp;
+    installGreetPause();
     const server = new SMTPServer({
+      // Read by greet-pause.ts (smtp-server ignores options it does not know).
+      ...({ greetPauseMs: smtp.greetPauseMs } as Partial<SMTPServerOptions>),
       name: this.config.mailDomain,
       banner: 'Aster registrar-mail intake',
       size: this.config.maxMessageBytes,
