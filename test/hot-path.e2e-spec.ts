@@ -135,6 +135,30 @@ describe('the hot path on our own tables', () => {
     }
   });
 
+  it('answers a duplicate at once while a routing pass holds its first copy (its count is best effort then)', async () => {
+    const t = await startTestApp({ ASTER_ROLES: 'api,smtp' });
+    const holder = new Client({ connectionString: t.database.url });
+    try {
+      await seedLinda(t);
+      const tag = `dup-claimed-${Date.now()}`;
+      const [first] = await store(t, tag, 1);
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM inbound_message WHERE id = $1 FOR UPDATE', [first]);
+      // The same message again, while its first copy is claimed: stored once, answered without waiting.
+      const [again] = await store(t, tag, 1);
+      expect(again).toBe(first);
+      await holder.query('ROLLBACK');
+      const [again2] = await store(t, tag, 1);
+      expect(again2).toBe(first);
+      const [{ duplicates }] = await t.app.get(DataSource).query<{ duplicates: number }[]>('SELECT duplicates FROM inbound_message WHERE id = $1', [first]);
+      expect(duplicates).toBe(1); // the copy that came while the row was held was not counted
+    } finally {
+      await holder.end().catch(() => undefined);
+      await t.close();
+    }
+  });
+
   it('queues what the relay refuses for now as a due delivery, and the delivery loop sends it when it is due', async () => {
     const t = await startTestApp({ RELAY_URL: sink.url, DELIVERY_FIRST_RETRY: '1s' });
     try {

@@ -14,8 +14,12 @@
 --     after the locks sees a copy committed meanwhile.
 --   * A stored message has stage 'stored' and its raw bytes: the routing loop claims it from
 --     inbound_message (no job; Aster writes no other library's tables).
+--   * The `duplicates` count is best effort: while a routing pass holds the first copy's row (its
+--     claim, claim-loop.ts) the count is not raised, rather than making the whole group, and every
+--     session waiting on it, wait for that pass to commit.
 -- History: migrations/1795781000000-GroupedStore.ts (with p_route_queue, a pg-boss job per message
--- when set), replaced by migrations/1795791000000-NoJobsFromSql.ts.
+-- when set), replaced by migrations/1795791000000-NoJobsFromSql.ts and
+-- migrations/1795792000000-DuplicateCountSkipsClaimed.ts.
 CREATE OR REPLACE FUNCTION public.aster_store_messages(p_envelopes jsonb, p_raw bytea[])
  RETURNS TABLE(ord integer, stored_id uuid, is_duplicate boolean)
  LANGUAGE plpgsql
@@ -50,7 +54,8 @@ AS $function$
              ORDER BY m."receivedAt" LIMIT 1;
           END IF;
           IF v_id IS NOT NULL THEN
-            UPDATE inbound_message m SET duplicates = m.duplicates + 1 WHERE m.id = v_id;
+            UPDATE inbound_message m SET duplicates = m.duplicates + 1
+             WHERE m.id = (SELECT l.id FROM inbound_message l WHERE l.id = v_id FOR UPDATE SKIP LOCKED);
             RETURN QUERY SELECT i, v_id, true;
             CONTINUE;
           END IF;
