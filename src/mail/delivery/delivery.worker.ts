@@ -11,12 +11,11 @@ import type { AsterConfig } from '../../config/config';
 import { ClaimLoop } from '../../database/claim-loop';
 import { JobQueue } from '../../database/job-queue';
 import { InboundMessage } from '../intake/inbound-message.entity';
-import { BounceAddresses } from './bounce-addresses';
 import { DeliveriesService } from './deliveries.service';
 import { Delivery } from './delivery.entity';
-import { Letters, LetterUnavailableError, type NoticeRow } from './letters';
+import { Forwarder } from './forwarder';
+import { Letters, type NoticeRow } from './letters';
 import { DELIVER_LOOP, STAFF_ALERT_QUEUE } from './queues';
-import { Relay, type LetterBytes } from './relay';
 import type { RelayAnswer } from './retry';
 
 @Injectable()
@@ -30,8 +29,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly jobs: JobQueue,
     private readonly deliveries: DeliveriesService,
     private readonly letters: Letters,
-    private readonly relay: Relay,
-    private readonly bounces: BounceAddresses,
+    private readonly forwarder: Forwarder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,19 +82,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Composes and relays one letter; never throws: a letter that cannot be made is a permanent failure. */
   private async send(delivery: Delivery, notice: NoticeRow | undefined): Promise<{ answer: RelayAnswer; durationMs: number }> {
-    let letter: LetterBytes;
-    try {
-      letter = await this.letters.compose(delivery, notice);
-    } catch (err) {
-      if (err instanceof LetterUnavailableError) return { answer: { outcome: 'permanent', response: `not sent: ${err.message}` }, durationMs: 0 };
-      // A bug or the database away: try again later, on the retry schedule.
-      return { answer: { outcome: 'temporary', response: `not sent: ${err instanceof Error ? err.message : String(err)}` }, durationMs: 0 };
-    }
     const started = Date.now();
-    // The envelope sender: the signed bounce address that a DSN for this letter comes back to.
-    const answer = await this.relay.send(delivery.id, { from: await this.bounces.address(delivery.id), to: delivery.email }, letter);
+    const answer = await this.forwarder.relayLetter(delivery, notice);
     return { answer, durationMs: Date.now() - started };
   }
 

@@ -151,7 +151,7 @@ export class Forwarder {
     return Promise.all(
       copies.map(async ({ delivery, notice }): Promise<DeliveredCopy> => {
         const started = Date.now();
-        const answer = await this.attempt(delivery, notice);
+        const answer = await this.relayLetter(delivery, notice);
         const durationMs = Date.now() - started;
         if (answer.outcome === 'sent') this.metrics.deliverySeconds.observe((Date.now() - delivery.createdAt.getTime()) / 1000);
         else this.logger.warn(`delivery ${delivery.id} to ${delivery.email}: ${answer.outcome}: ${answer.response}`);
@@ -172,7 +172,12 @@ export class Forwarder {
     );
   }
 
-  private async attempt(delivery: Delivery, notice: NoticeRow): Promise<RelayAnswer> {
+  /**
+   * Composes one delivery's letter and hands it to the relay (the routing pass and the delivery
+   * loop alike); never throws: a letter that cannot be made is a permanent failure, any other
+   * error while composing a temporary one.
+   */
+  async relayLetter(delivery: Delivery, notice: NoticeRow | undefined): Promise<RelayAnswer> {
     let letter: Awaited<ReturnType<Letters['compose']>>;
     try {
       letter = await this.letters.compose(delivery, notice);
